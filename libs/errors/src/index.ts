@@ -1,0 +1,1 @@
+export { FaultlineError, isFaultlineError } from './faultline.error.js';

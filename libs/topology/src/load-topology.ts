@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { deriveTopology } from './derive-topology.js';
+import { builtInProfiles } from './profiles/index.js';
+import { InvalidTopologyError, UnknownProfileError, type TopologyIssue } from './topology.errors.js';
+import type { Topology } from './topology.model.js';
+import { topologySpecSchema } from './topology.spec-schema.js';
+
+export const builtInProfileNames = Object.keys(builtInProfiles);
+
+/** Validates a spec given as a plain value; `source` names it in errors. */
+export function topologyFromSpec(value: unknown, source: string, lineOf?: (path: readonly PropertyKey[]) => number | undefined): Topology {
+  const parsed = topologySpecSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues: TopologyIssue[] = parsed.error.issues.map((issue) => {
+      const line = lineOf?.(issue.path);
+      return { path: issue.path.map(String).join('.'), message: issue.message, ...(line ? { line } : {}) };
+    });
+    throw new InvalidTopologyError(source, issues);
+  }
+  return deriveTopology(parsed.data);
+}
+
+/** Parses YAML (JSON is YAML too) and reports each problem with its field and line. */
+export function topologyFromText(text: string, source: string): Topology {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new InvalidTopologyError(
+      source,
+      doc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0]!, line: lineCounter.linePos(e.pos[0]).line })),
+    );
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    // Walk down as far as the path exists, so a missing field points at its parent.
+    let node: unknown = doc.contents;
+    for (const key of path) {
+      if (!(isMap(node) || isSeq(node))) break;
+      const child: unknown = node.get(typeof key === 'symbol' ? String(key) : key, true);
+      if (!child) break;
+      node = child;
+    }
+    const range = (node as YamlNode | null)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  return topologyFromSpec(doc.toJS(), source, lineOf);
+}
+
+export function loadTopologyFile(path: string): Topology {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new InvalidTopologyError(path, [{ path: '', message: `cannot read the file: ${(cause as Error).message}` }]);
+  }
+  return topologyFromText(text, path);
+}
+
+export function loadProfile(name: string): Topology {
+  const spec = builtInProfiles[name];
+  if (!spec) throw new UnknownProfileError(name, builtInProfileNames);
+  return topologyFromSpec(spec, `profile "${name}"`);
+}
+
+/** A file path wins over a profile name; the default is the `minimal` profile. */
+export function resolveTopology(options: { profile?: string; file?: string }): Topology {
+  return options.file ? loadTopologyFile(options.file) : loadProfile(options.profile ?? 'minimal');
+}

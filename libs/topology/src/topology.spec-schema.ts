@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * The user-editable description of a lab: data centers, how many instances of each app, shards and
+ * where their nodes live. Everything else (components, ports, proxied links) is derived from it.
+ */
+const dcId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lower-case letters, digits and dashes, starting with a letter (at most 16)');
+
+const instanceCount = (max: number) => z.number().int().min(1).max(max);
+
+export const dataCenterSpecSchema = z.strictObject({
+  id: dcId,
+  /** Client region served by this DC (the geo front routes `X-Client-Region: <region>` here). */
+  region: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits and dashes'),
+  gateways: instanceCount(8).default(2),
+  user: instanceCount(8).default(1),
+  media: instanceCount(8).default(1),
+  worker: instanceCount(8).default(1),
+});
+
+export const shardSpecSchema = z.strictObject({
+  /** DC of the initial primary. */
+  primary: dcId,
+  /** DCs of the replicas, one replica per entry. */
+  replicas: z.array(dcId).min(1, 'a shard needs at least one replica, or it cannot fail over'),
+});
+
+export const topologySpecSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits and dashes'),
+    description: z.string().default(''),
+    dataCenters: z.array(dataCenterSpecSchema).min(1, 'at least one data center is needed').max(4),
+    shards: z.array(shardSpecSchema).min(1, 'at least one shard is needed').max(8),
+    /** DC that hosts the failover monitor (pg_auto_failover). Defaults to the first DC. */
+    monitor: z.strictObject({ dc: dcId }).optional(),
+    /** A geo front is needed (and added by default) as soon as there is more than one DC. */
+    geoFront: z.boolean().optional(),
+    cdn: z
+      .strictObject({
+        ttlSeconds: z.number().int().min(1).max(86_400).default(60),
+        staleSeconds: z.number().int().min(0).max(86_400).default(300),
+      })
+      .default({ ttlSeconds: 60, staleSeconds: 300 }),
+    /** First port of the lab's range; the lab uses about 400 ports from here. */
+    portBase: z.number().int().min(1024).max(64_000).default(21_000),
+  })
+  .superRefine((spec, ctx) => {
+    const ids = spec.dataCenters.map((dc) => dc.id);
+    const known = new Set(ids);
+    const knownList = ids.join(', ');
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['dataCenters', i, 'id'], message: `duplicate data center "${id}"` });
+    });
+    const regions = spec.dataCenters.map((dc) => dc.region);
+    regions.forEach((region, i) => {
+      if (regions.indexOf(region) !== i)
+        ctx.addIssue({ code: 'custom', path: ['dataCenters', i, 'region'], message: `region "${region}" is already served by another data center` });
+    });
+    spec.shards.forEach((shard, s) => {
+      if (!known.has(shard.primary))
+        ctx.addIssue({ code: 'custom', path: ['shards', s, 'primary'], message: `unknown data center "${shard.primary}" (known: ${knownList})` });
+      shard.replicas.forEach((dc, r) => {
+        if (!known.has(dc))
+          ctx.addIssue({ code: 'custom', path: ['shards', s, 'replicas', r], message: `unknown data center "${dc}" (known: ${knownList})` });
+      });
+    });
+    if (spec.monitor && !known.has(spec.monitor.dc))
+      ctx.addIssue({ code: 'custom', path: ['monitor', 'dc'], message: `unknown data center "${spec.monitor.dc}" (known: ${knownList})` });
+    if (spec.geoFront === false && spec.dataCenters.length > 1)
+      ctx.addIssue({ code: 'custom', path: ['geoFront'], message: 'a lab with several data centers needs its geo front' });
+  });
+
+export type TopologySpecInput = z.input<typeof topologySpecSchema>;
+export type TopologySpec = z.output<typeof topologySpecSchema>;
+export type DataCenterSpec = z.output<typeof dataCenterSpecSchema>;
+export type ShardSpec = z.output<typeof shardSpecSchema>;
