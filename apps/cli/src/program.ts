@@ -8,7 +8,9 @@ export function buildProgram(): Command {
     )
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // Set before the subcommands are added: they inherit it, and main maps usage errors to exit code 2.
+    .exitOverride();
   for (const register of commands) register(program);
   return program;
 }

@@ -27,7 +27,7 @@ const needsRedis: readonly AppKind[] = ['gateway', 'user', 'media', 'worker'];
 export function deriveTopology(spec: TopologySpec): Topology {
   const components: Component[] = [];
   const add = (c: Omit<Component, 'host' | 'port' | 'ports'>, named: readonly string[] = []): Component => {
-    const first = spec.portBase + COMPONENT_PORTS_FROM + components.length * PORTS_PER_COMPONENT;
+    const first = spec.portBase + COMPONENT_PORTS_FROM + (components.length - 1) * PORTS_PER_COMPONENT;
     const ports = Object.fromEntries(named.map((name, i) => [name, first + 1 + i]));
     const host = c.kind === 'postgres' ? POSTGRES_NODE_HOST : HOST;
     const component: Component = { ...c, host, port: first, ports };
@@ -39,6 +39,8 @@ export function deriveTopology(spec: TopologySpec): Topology {
   const monitorDc = spec.monitor?.dc ?? spec.dataCenters[0]!.id;
   const hasGeoFront = spec.geoFront ?? spec.dataCenters.length > 1;
 
+  // The fault proxy's API sits at the base port itself; every link is one of its proxies.
+  components.push({ id: 'faultproxy', kind: 'fault-proxy', dc: null, host: HOST, port: spec.portBase + fixedPortOffsets.faultProxyApi, ports: {} });
   const monitor = add({ id: 'monitor', kind: 'postgres-monitor', dc: monitorDc });
   const shards: Shard[] = spec.shards.map((shardSpec, s) => {
     const nodeDcs = [shardSpec.primary, ...shardSpec.replicas];
@@ -115,7 +117,7 @@ export function deriveTopology(spec: TopologySpec): Topology {
     }
   }
 
-  if (nextLinkPort - spec.portBase > PORT_RANGE_SIZE || COMPONENT_PORTS_FROM + components.length * PORTS_PER_COMPONENT > LINK_PORTS_FROM) {
+  if (nextLinkPort - spec.portBase > PORT_RANGE_SIZE || COMPONENT_PORTS_FROM + (components.length - 1) * PORTS_PER_COMPONENT > LINK_PORTS_FROM) {
     throw new RangeError(`topology "${spec.name}" is too large for the lab's port range of ${PORT_RANGE_SIZE} ports`);
   }
 

@@ -9,8 +9,19 @@ import { topologySpecSchema } from './topology.spec-schema.js';
 export const builtInProfileNames = Object.keys(builtInProfiles);
 
 /** Validates a spec given as a plain value; `source` names it in errors. */
-export function topologyFromSpec(value: unknown, source: string, lineOf?: (path: readonly PropertyKey[]) => number | undefined): Topology {
-  const parsed = topologySpecSchema.safeParse(value);
+export interface TopologyOverrides {
+  /** Moves the whole lab to another port range (e.g. to run two labs side by side). */
+  readonly portBase?: number;
+}
+
+export function topologyFromSpec(
+  value: unknown,
+  source: string,
+  lineOf?: (path: readonly PropertyKey[]) => number | undefined,
+  overrides: TopologyOverrides = {},
+): Topology {
+  const withOverrides = overrides.portBase !== undefined && value && typeof value === 'object' ? { ...value, portBase: overrides.portBase } : value;
+  const parsed = topologySpecSchema.safeParse(withOverrides);
   if (!parsed.success) {
     const issues: TopologyIssue[] = parsed.error.issues.map((issue) => {
       const line = lineOf?.(issue.path);
@@ -22,7 +33,7 @@ export function topologyFromSpec(value: unknown, source: string, lineOf?: (path:
 }
 
 /** Parses YAML (JSON is YAML too) and reports each problem with its field and line. */
-export function topologyFromText(text: string, source: string): Topology {
+export function topologyFromText(text: string, source: string, overrides: TopologyOverrides = {}): Topology {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -43,26 +54,27 @@ export function topologyFromText(text: string, source: string): Topology {
     const range = (node as YamlNode | null)?.range;
     return range ? lineCounter.linePos(range[0]).line : undefined;
   };
-  return topologyFromSpec(doc.toJS(), source, lineOf);
+  return topologyFromSpec(doc.toJS(), source, lineOf, overrides);
 }
 
-export function loadTopologyFile(path: string): Topology {
+export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}): Topology {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw new InvalidTopologyError(path, [{ path: '', message: `cannot read the file: ${(cause as Error).message}` }]);
   }
-  return topologyFromText(text, path);
+  return topologyFromText(text, path, overrides);
 }
 
-export function loadProfile(name: string): Topology {
-  const spec = builtInProfiles[name];
+export function loadProfile(name: string, overrides: TopologyOverrides = {}): Topology {
+  const spec = Object.hasOwn(builtInProfiles, name) ? builtInProfiles[name] : undefined;
   if (!spec) throw new UnknownProfileError(name, builtInProfileNames);
-  return topologyFromSpec(spec, `profile "${name}"`);
+  return topologyFromSpec(spec, `profile "${name}"`, undefined, overrides);
 }
 
 /** A file path wins over a profile name; the default is the `minimal` profile. */
-export function resolveTopology(options: { profile?: string; file?: string }): Topology {
-  return options.file ? loadTopologyFile(options.file) : loadProfile(options.profile ?? 'minimal');
+export function resolveTopology(options: { profile?: string; file?: string } & TopologyOverrides): Topology {
+  const overrides = options.portBase !== undefined ? { portBase: options.portBase } : {};
+  return options.file ? loadTopologyFile(options.file, overrides) : loadProfile(options.profile ?? 'minimal', overrides);
 }

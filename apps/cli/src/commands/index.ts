@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { registerDoctor } from './doctor.command.js';
+import { registerDown } from './down.command.js';
+import { registerLogs } from './logs.command.js';
+import { registerStatus } from './status.command.js';
+import { registerUp } from './up.command.js';
 
 /** Each command lives in its own `<name>.command.ts` and registers itself on the root program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerUp, registerStatus, registerDown, registerLogs, registerDoctor];

@@ -1,0 +1,11 @@
+export { labPaths, DEFAULT_STATE_DIR, type LabPaths } from './lab-paths.js';
+export { labUp, labContextFor, entrypointUrlOf, faultProxyUrlOf, type UpOptions, type UpResult } from './lab-up.js';
+export { labDown, stopLab, busyAddresses, type DownResult } from './lab-down.js';
+export { labStatus, type LabStatus, type ComponentStatus, type LinkStatus } from './lab-status.js';
+export { readLabState, type LabState, type RecordedProcess } from './lab-state.js';
+export { runDoctor, requiredPackages, type DoctorCheck } from './doctor.js';
+export { type LabProgress, type LabProgressEvent, silentProgress } from './lab-progress.js';
+export { LabAlreadyRunningError, ComponentStartError } from './lab.errors.js';
+export { LabBusyError } from './process/lab-lock.js';
+export type { LabContext } from './lab-context.js';
+export type { ComponentRunner, ComponentHealth, ProcessLaunch } from './components/component-runner.js';

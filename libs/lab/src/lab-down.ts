@@ -1,0 +1,88 @@
+import { existsSync, rmSync } from 'node:fs';
+import type { Topology } from '#libs/topology';
+import type { LabPaths } from './lab-paths.js';
+import type { LabProgress } from './lab-progress.js';
+import { readLabState, writeLabState, type LabState } from './lab-state.js';
+import { acquireLabLock } from './process/lab-lock.js';
+import { stopProcessGroup } from './process/stop-process-group.js';
+import { tcpOpen } from './readiness/tcp-exchange.js';
+import { startWaves } from './start-waves.js';
+
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Stops every recorded process group, the last wave first (apps before the stores they write to). */
+export async function stopLab(state: LabState, options: { progress: LabProgress }): Promise<number> {
+  let stopped = 0;
+  const waves = startWaves(state.topology).reverse();
+  const recordedIds = new Set(Object.keys(state.processes));
+  const known = new Set(waves.flat().map((c) => c.id));
+  // Processes recorded under ids the topology does not know (should not happen) go last.
+  waves.push([...recordedIds].filter((id) => !known.has(id)).map((id) => ({ id }) as never));
+  for (const wave of waves) {
+    await Promise.all(
+      wave
+        .filter((c) => recordedIds.has(c.id))
+        .map(async (c) => {
+          const recorded = state.processes[c.id]!;
+          const t0 = Date.now();
+          options.progress({ type: 'component', id: c.id, state: 'stopping', elapsedMs: 0 });
+          const outcome = await stopProcessGroup(recorded, { signal: recorded.stopSignal, timeoutMs: STOP_TIMEOUT_MS });
+          if (outcome !== 'not-running') stopped++;
+          options.progress({ type: 'component', id: c.id, state: 'stopped', detail: outcome, elapsedMs: Date.now() - t0 });
+        }),
+    );
+  }
+  return stopped;
+}
+
+/** Every address the lab listens on: the components' ports and every proxy's. */
+export function labAddresses(topology: Topology): { host: string; port: number; owner: string }[] {
+  return [
+    ...topology.components.flatMap((c) => [c.port, ...Object.values(c.ports)].map((port) => ({ host: c.host, port, owner: c.id }))),
+    ...topology.links.map((l) => ({ ...l.listen, owner: `proxy ${l.name}` })),
+  ];
+}
+
+export async function busyAddresses(topology: Topology): Promise<string[]> {
+  const checks = await Promise.all(
+    labAddresses(topology).map(async (a) => ((await tcpOpen(a.host, a.port, 300).then(() => true, () => false)) ? `${a.host}:${a.port} (${a.owner})` : null)),
+  );
+  return checks.filter((x): x is string => x !== null);
+}
+
+export interface DownResult {
+  readonly wasRunning: boolean;
+  readonly stopped: number;
+  readonly purged: boolean;
+  /** Lab addresses something still listens on after the stop (should be empty). */
+  readonly stillListening: readonly string[];
+  readonly durationMs: number;
+}
+
+export async function labDown(options: { paths: LabPaths; purge?: boolean; progress: LabProgress }): Promise<DownResult> {
+  const startedAt = Date.now();
+  const { paths } = options;
+  if (!existsSync(paths.root)) return { wasRunning: false, stopped: 0, purged: false, stillListening: [], durationMs: 0 };
+  const release = acquireLabLock(paths.root, 'faultline down');
+  let purged = false;
+  try {
+    const state = readLabState(paths);
+    let stopped = 0;
+    let stillListening: string[] = [];
+    if (state) {
+      stopped = await stopLab(state, options);
+      writeLabState(paths, { ...state, processes: {} });
+      stillListening = await busyAddresses(state.topology);
+    }
+    if (options.purge) {
+      // Only ever delete a folder that is recognisably a faultline state directory.
+      if (state || existsSync(paths.logsDir) || existsSync(paths.dataDir)) {
+        rmSync(paths.root, { recursive: true, force: true });
+        purged = true;
+      }
+    }
+    return { wasRunning: stopped > 0, stopped, purged, stillListening, durationMs: Date.now() - startedAt };
+  } finally {
+    if (!purged) release();
+  }
+}

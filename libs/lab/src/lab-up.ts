@@ -1,0 +1,178 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Component, Topology } from '#libs/topology';
+import { runnerFor } from './components/component-registry.js';
+import { populateLinks } from './components/fault-proxy/populate-links.js';
+import { usesExternalFaultProxy } from './components/fault-proxy/fault-proxy.component.js';
+import { createLabContext, type LabContext } from './lab-context.js';
+import { ComponentStartError, LabAlreadyRunningError } from './lab.errors.js';
+import type { LabPaths } from './lab-paths.js';
+import type { LabProgress } from './lab-progress.js';
+import { liveProcesses, readLabState, writeLabState, type LabState, type RecordedProcess } from './lab-state.js';
+import { stopLab } from './lab-down.js';
+import { acquireLabLock } from './process/lab-lock.js';
+import { isAlive } from './process/process-identity.js';
+import { isRunningAsRoot } from './process/as-user.js';
+import { runCommand } from './process/run-command.js';
+import { spawnDetached } from './process/spawn-detached.js';
+import { startWaves } from './start-waves.js';
+
+export interface UpOptions {
+  readonly topology: Topology;
+  readonly paths: LabPaths;
+  readonly faultlineBin: string;
+  readonly progress: LabProgress;
+  /** Leave what did start running when a component fails (for debugging); default: stop it all. */
+  readonly keepOnFailure?: boolean;
+}
+
+export interface UpResult {
+  readonly alreadyRunning: boolean;
+  readonly topology: Topology;
+  readonly entrypointUrl: string;
+  readonly faultProxyUrl: string;
+  readonly durationMs: number;
+  /** Components recorded as started but no longer running (only when the lab was already up). */
+  readonly down: readonly string[];
+}
+
+const readyTimeoutMs = (c: Component): number => (c.kind === 'postgres' || c.kind === 'postgres-monitor' ? 90_000 : 30_000);
+
+export const entrypointUrlOf = (topology: Topology): string => {
+  const entry = topology.components.find((c) => c.id === topology.entrypoint)!;
+  return `http://${entry.host}:${entry.port}`;
+};
+
+export const faultProxyUrlOf = (topology: Topology, env: NodeJS.ProcessEnv = process.env): string => {
+  if (env.FAULTLINE_TOXIPROXY_URL) return env.FAULTLINE_TOXIPROXY_URL.replace(/\/$/, '');
+  const proxy = topology.components.find((c) => c.kind === 'fault-proxy')!;
+  return `http://${proxy.host}:${proxy.port}`;
+};
+
+export function labContextFor(topology: Topology, paths: LabPaths, faultlineBin: string): LabContext {
+  return createLabContext({
+    topology,
+    paths,
+    isRoot: isRunningAsRoot(),
+    faultlineBin,
+    faultProxyUrl: faultProxyUrlOf(topology),
+    run: runCommand,
+  });
+}
+
+const logTail = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-8).join('\n');
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Brings the lab up in dependency waves, each component checked for real before the next wave starts.
+ * Idempotent: a lab that already runs is reported, not started twice.
+ */
+export async function labUp(options: UpOptions): Promise<UpResult> {
+  const { topology, paths, progress } = options;
+  const startedAt = Date.now();
+  const release = acquireLabLock(paths.root, 'faultline up');
+  try {
+    const existing = readLabState(paths);
+    if (existing && liveProcesses(existing).length > 0) {
+      if (existing.topology.name !== topology.name) throw new LabAlreadyRunningError(existing.topology.name, topology.name);
+      const down = Object.values(existing.processes)
+        .filter((p) => !isAlive(p))
+        .map((p) => p.componentId);
+      return {
+        alreadyRunning: true,
+        topology: existing.topology,
+        entrypointUrl: entrypointUrlOf(existing.topology),
+        faultProxyUrl: existing.faultProxyUrl,
+        durationMs: Date.now() - startedAt,
+        down,
+      };
+    }
+
+    for (const dir of [paths.root, paths.logsDir, paths.dataDir, paths.confDir, paths.runDir]) mkdirSync(dir, { recursive: true });
+    const ctx = labContextFor(topology, paths, options.faultlineBin);
+    const processes: Record<string, RecordedProcess> = {};
+    const state = (): LabState => ({
+      version: 1,
+      topology,
+      faultProxyUrl: ctx.faultProxyUrl,
+      createdAt: new Date(startedAt).toISOString(),
+      processes,
+    });
+    writeLabState(paths, state());
+
+    const startOne = async (component: Component): Promise<void> => {
+      const t0 = Date.now();
+      const report = (s: 'preparing' | 'starting' | 'waiting' | 'ready' | 'failed', detail?: string) =>
+        progress({ type: 'component', id: component.id, state: s, elapsedMs: Date.now() - t0, ...(detail ? { detail } : {}) });
+      const runner = runnerFor(component.kind);
+      const logFile = paths.logFile(component.id);
+      const external = component.kind === 'fault-proxy' && usesExternalFaultProxy();
+      try {
+        let identity: RecordedProcess | undefined;
+        if (!external) {
+          report('preparing');
+          await runner.prepare(component, ctx);
+          report('starting');
+          const launch = runner.launch(component, ctx);
+          const spawned = await spawnDetached(launch, logFile);
+          identity = {
+            ...spawned,
+            componentId: component.id,
+            command: [launch.command, ...launch.args].join(' '),
+            startedAt: new Date().toISOString(),
+            stopSignal: launch.stopSignal ?? 'SIGTERM',
+          };
+          processes[component.id] = identity;
+          writeLabState(paths, state());
+        }
+        report('waiting');
+        const deadline = Date.now() + readyTimeoutMs(component);
+        for (;;) {
+          const health = await runner.check(component, ctx);
+          if (health.healthy) break;
+          if (identity && !isAlive(identity)) throw new Error(`the process exited${health.detail ? ` (last check: ${health.detail})` : ''}\n${logTail(logFile)}`);
+          if (Date.now() > deadline) throw new Error(`not healthy after ${readyTimeoutMs(component) / 1000} s: ${health.detail ?? 'no detail'}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        report('ready');
+      } catch (error) {
+        report('failed', (error as Error).message.split('\n')[0]);
+        throw error instanceof ComponentStartError ? error : new ComponentStartError(component.id, logFile, (error as Error).message, { cause: error });
+      }
+    };
+
+    try {
+      for (const wave of startWaves(topology)) {
+        const results = await Promise.allSettled(wave.map(startOne));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        if (wave.some((c) => c.kind === 'fault-proxy')) {
+          progress({ type: 'phase', message: `creating ${topology.links.length} proxied links` });
+          await populateLinks(ctx.faultProxyUrl, topology);
+        }
+      }
+    } catch (error) {
+      if (!options.keepOnFailure) {
+        progress({ type: 'phase', message: 'start failed: stopping what was started' });
+        await stopLab(state(), { progress });
+        writeLabState(paths, { ...state(), processes: {} });
+      }
+      throw error;
+    }
+
+    return {
+      alreadyRunning: false,
+      topology,
+      entrypointUrl: entrypointUrlOf(topology),
+      faultProxyUrl: ctx.faultProxyUrl,
+      durationMs: Date.now() - startedAt,
+      down: [],
+    };
+  } finally {
+    release();
+  }
+}
