@@ -5,3 +5,4 @@ export { builtInProfileNames, loadProfile, loadTopologyFile, resolveTopology, to
 export { InvalidTopologyError, UnknownProfileError, type TopologyIssue } from './topology.errors.js';
 export { builtInProfiles } from './profiles/index.js';
 export { selectLinks, type LinkSelector } from './select-links.js';
+export { renderMermaid } from './render-mermaid.js';
