@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { faultline, jsonOf } from '../../support/faultline-cli.js';
+
+interface Status {
+  healthy: boolean;
+  entrypoint: string;
+  components: { id: string; kind: string; dc: string | null; role: string | null; pid: number | null; address: string; healthy: boolean; detail: string | null }[];
+}
+
+describe('the full two-DC lab', () => {
+  let stateDir: string;
+  const cli = (...args: string[]) => faultline([...args, '--state-dir', stateDir], { timeoutMs: 300_000 });
+
+  beforeAll(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'faultline-full-'));
+    chmodSync(stateDir, 0o755);
+  });
+
+  afterAll(async () => {
+    await cli('down', '--purge');
+    rmSync(stateDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('comes up healthy with each shard\'s primary in its own DC, behind the geo front, and goes down cleanly', async () => {
+    const first = await cli('up', '--profile', 'full', '--port-base', '27000', '--json');
+    expect({ code: first.code, stderr: first.code === 0 ? '' : first.stderr }).toEqual({ code: 0, stderr: '' });
+    const firstUp = jsonOf<{ durationSeconds: number; entrypoint: string }>(first);
+
+    const status = jsonOf<Status>(await cli('status', '--json'));
+    expect(status.components.filter((c) => !c.healthy).map((c) => `${c.id}: ${c.detail}`)).toEqual([]);
+    const geo = status.components.find((c) => c.kind === 'geo-front')!;
+    expect(status.entrypoint).toBe(`http://${geo.address}`);
+    const primaries = status.components.filter((c) => c.kind === 'postgres' && c.role === 'primary');
+    expect(primaries.map((p) => `${p.id}@${p.dc}`).sort()).toEqual(['shard0-1@dc-a', 'shard1-1@dc-b']);
+
+    const down = await cli('down', '--json');
+    expect(down.code).toBe(0);
+    expect(jsonOf<{ stillListening: string[] }>(down).stillListening).toEqual([]);
+
+    // With existing data the second start is the one users wait for most often.
+    const second = await cli('up', '--profile', 'full', '--port-base', '27000', '--json');
+    expect(second.code).toBe(0);
+    const secondUp = jsonOf<{ durationSeconds: number }>(second);
+    const again = await cli('down', '--json');
+    process.stdout.write(
+      `full lab: first up ${firstUp.durationSeconds.toFixed(1)} s, up with existing data ${secondUp.durationSeconds.toFixed(1)} s, down ${jsonOf<{ durationSeconds: number }>(again).durationSeconds.toFixed(1)} s\n`,
+    );
+  }, 600_000);
+});
