@@ -12,7 +12,7 @@ const swc = [
   },
 ];
 
-const common = {
+export const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
@@ -24,9 +24,8 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
-export default {
-  projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/test/int/**/*.test.ts'] },
-  ],
-};
+export const unit = { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.spec.ts'] };
+export const int = { ...common, displayName: 'int', testMatch: ['<rootDir>/test/int/**/*.test.ts'] };
+
+/** `npx jest` runs both; `npm run test:unit -- <path>` and `npm run test:int -- <path>` run one suite. */
+export default { projects: [unit, int] };

@@ -18,7 +18,7 @@ export const PORT_RANGE_SIZE = 500;
 
 /** Apps that hold state in or read from each kind of dependency. */
 const needsPostgres: readonly AppKind[] = ['user', 'media', 'worker'];
-const needsRedis: readonly AppKind[] = ['gateway', 'user', 'media', 'worker'];
+const needsRedis: readonly AppKind[] = ['gateway', 'user', 'worker'];
 
 /**
  * Derives every component, port and link from a validated spec. Pure and deterministic: the same spec

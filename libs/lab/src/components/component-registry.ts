@@ -2,17 +2,26 @@ import type { ComponentKind } from '#libs/topology';
 import { gatewayRunner, mediaRunner, userRunner, workerRunner } from './app/app.component.js';
 import type { ComponentRunner } from './component-runner.js';
 import { faultProxyRunner } from './fault-proxy/fault-proxy.component.js';
+import { geoFrontRunner } from './haproxy/geo-front.component.js';
+import { loadBalancerRunner } from './haproxy/load-balancer.component.js';
+import { natsRunner } from './nats/nats.component.js';
+import { cdnEdgeRunner } from './nginx/cdn-edge.component.js';
+import { postgresMonitorRunner, postgresNodeRunner } from './postgres/index.js';
+import { redisRunner } from './redis/redis.component.js';
 
-const runners: Partial<Record<ComponentKind, ComponentRunner>> = {
+const runners: Record<ComponentKind, ComponentRunner> = {
   'fault-proxy': faultProxyRunner,
+  'postgres-monitor': postgresMonitorRunner,
+  postgres: postgresNodeRunner,
+  redis: redisRunner,
+  nats: natsRunner,
+  'load-balancer': loadBalancerRunner,
+  'geo-front': geoFrontRunner,
+  'cdn-edge': cdnEdgeRunner,
   gateway: gatewayRunner,
   user: userRunner,
   media: mediaRunner,
   worker: workerRunner,
 };
 
-export function runnerFor(kind: ComponentKind): ComponentRunner {
-  const runner = runners[kind];
-  if (!runner) throw new Error(`no runner for component kind "${kind}"`);
-  return runner;
-}
+export const runnerFor = (kind: ComponentKind): ComponentRunner => runners[kind];

@@ -1,14 +1,15 @@
 import { dirname, join } from 'node:path';
+import { toAppEnv, type AppConfig } from '#libs/config';
 import type { AppKind, Component } from '#libs/topology';
 import type { LabContext } from '../../lab-context.js';
 import { httpGet } from '../../readiness/http-get.js';
 import type { ComponentHealth, ComponentRunner, ProcessLaunch } from '../component-runner.js';
 
 /**
- * The environment an app instance reads its config from (validated by libs/config). Every address is
- * the instance's own link through the fault proxy, so faults can single it out.
+ * An app instance's configuration. Every address is the instance's own link through the fault proxy,
+ * so a fault can single it out; which dependencies it has is the topology's links.
  */
-export function appEnvironment(component: Component, ctx: LabContext): Record<string, string> {
+export function appConfigOf(component: Component & { kind: AppKind }, ctx: LabContext): AppConfig {
   const { topology } = ctx;
   const dc = component.dc!;
   const hasLink = (to: string) => topology.links.some((l) => l.from === component.id && l.to === to);
@@ -16,27 +17,21 @@ export function appEnvironment(component: Component, ctx: LabContext): Record<st
     const link = ctx.link(component.id, to);
     return `${link.listen.host}:${link.listen.port}`;
   };
-  const env: Record<string, string> = {
-    FAULTLINE_APP: component.kind,
-    FAULTLINE_INSTANCE_ID: component.id,
-    FAULTLINE_DC: dc,
-    FAULTLINE_HTTP_HOST: component.host,
-    FAULTLINE_HTTP_PORT: String(component.port),
-    FAULTLINE_NATS_SERVERS: `nats://${via(`${dc}.nats`)}`,
-    FAULTLINE_LOG_LEVEL: process.env.FAULTLINE_LOG_LEVEL ?? 'info',
+  const base = {
+    instanceId: component.id,
+    dc,
+    http: { host: component.host, port: component.port },
+    logLevel: (process.env.FAULTLINE_LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'info',
+    nats: { servers: [`nats://${via(`${dc}.nats`)}`] },
   };
-  if (hasLink(`${dc}.redis`)) env.FAULTLINE_REDIS_URL = `redis://${via(`${dc}.redis`)}`;
-  if (topology.shards.some((s) => hasLink(s.nodes[0]!))) {
-    env.FAULTLINE_SHARDS = JSON.stringify(
-      topology.shards.map((shard) => ({
-        id: shard.id,
-        formation: shard.formation,
-        monitorUrl: `postgres://autoctl_node@${via('monitor')}/pg_auto_failover`,
-        nodes: shard.nodes.map((nodeId) => ({ name: nodeId, url: `postgres://postgres@${via(nodeId)}/app` })),
-      })),
-    );
-  }
-  return env;
+  const redis = hasLink(`${dc}.redis`) ? { redis: { url: `redis://${via(`${dc}.redis`)}` } } : {};
+  const shards = () => topology.shards.map((shard) => ({
+    id: shard.id,
+    formation: shard.formation,
+    monitorUrl: `postgres://autoctl_node@${via('monitor')}/pg_auto_failover`,
+    nodes: shard.nodes.map((nodeId) => ({ name: nodeId, url: `postgres://postgres@${via(nodeId)}/app` })),
+  }));
+  return { app: component.kind, ...base, ...redis, ...(hasLink(topology.shards[0]!.nodes[0]!) ? { shards: shards() } : {}) } as AppConfig;
 }
 
 export const appEntryPoint = (ctx: LabContext, kind: AppKind): string =>
@@ -46,7 +41,12 @@ const appRunner = (kind: AppKind): ComponentRunner => ({
   kind,
   async prepare(): Promise<void> {},
   launch(component: Component, ctx: LabContext): ProcessLaunch {
-    return { command: process.execPath, args: [appEntryPoint(ctx, kind)], env: appEnvironment(component, ctx), stopSignal: 'SIGTERM' };
+    return {
+      command: process.execPath,
+      args: [appEntryPoint(ctx, kind)],
+      env: toAppEnv(appConfigOf(component as Component & { kind: AppKind }, ctx)),
+      stopSignal: 'SIGTERM',
+    };
   },
   async check(component: Component): Promise<ComponentHealth> {
     try {

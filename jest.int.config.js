@@ -1,0 +1,3 @@
+import { int } from './jest.config.js';
+
+export default int;

@@ -1,0 +1,3 @@
+import { unit } from './jest.config.js';
+
+export default unit;

@@ -1,0 +1,51 @@
+import { afterEach, expect, it } from '@jest/globals';
+import { ClientNats } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+import { createUserApp } from '../../../apps/user/src/user.app.js';
+import { describeAppContract } from './support/app-contract.js';
+import { boot, describeWithServers, realEndpoints, type RunningApp } from './support/app-under-test.js';
+import { closedPort, probeRealServers, realServers, startTcpRelay, waitFor } from './support/services.js';
+
+await describeAppContract({
+  app: 'user',
+  create: createUserApp,
+  dependencies: ['postgres', 'redis', 'nats'],
+  checks: ['redis', 'nats', 'postgres:shard0'],
+});
+
+const available = await probeRealServers();
+
+describeWithServers(available, ['postgres', 'redis', 'nats'])('user while NATS comes and goes', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  const natsCheck = async (running: RunningApp) =>
+    ((await (await running.get('/health')).json()) as { checks: { nats: { ok: boolean; error?: string } } }).checks.nats;
+
+  it('starts without NATS, connects once NATS is up, serves user.ping, and rides out an outage', async () => {
+    // NATS "at" a port where nothing listens yet; a relay to the real server plays NATS starting there.
+    const port = await closedPort();
+    const running = await boot('user', createUserApp, { ...realEndpoints, nats: `nats://127.0.0.1:${port}` });
+    cleanup.push(() => running.close());
+
+    expect(await natsCheck(running)).toMatchObject({ ok: false, error: expect.stringContaining('NATS disconnected') });
+
+    let relay = await startTcpRelay(port, realServers.nats.port);
+    cleanup.push(() => relay.close());
+    await waitFor('the user service to connect to NATS', async () => (await running.get('/health')).status === 200);
+
+    const client = new ClientNats({ servers: [realServers.nats.url] });
+    cleanup.push(() => client.close());
+    const reply = await firstValueFrom(client.send('user.ping', {}).pipe(timeout(2_000)));
+    expect(reply).toEqual({ app: 'user', instance: 'dc-t.user-1', dc: 'dc-t' });
+
+    // NATS goes away (every connection cut) and comes back on the same address.
+    await relay.close();
+    await waitFor('the nats check to fail', async () => !(await natsCheck(running)).ok);
+    relay = await startTcpRelay(port, realServers.nats.port);
+    await waitFor('the user service to reconnect to NATS', async () => (await running.get('/health')).status === 200);
+    expect(await firstValueFrom(client.send('user.ping', {}).pipe(timeout(2_000)))).toEqual(reply);
+  });
+});

@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Component, Topology } from '#libs/topology';
+import type { ComponentRunner } from '../../../../libs/lab/src/components/component-runner.js';
+import { nodeProcessTree, pgBinDir } from '../../../../libs/lab/src/components/postgres/index.js';
+import type { LabContext } from '../../../../libs/lab/src/lab-context.js';
+import { isAlive, type ProcessIdentity } from '../../../../libs/lab/src/process/process-identity.js';
+import { spawnDetached } from '../../../../libs/lab/src/process/spawn-detached.js';
+
+/** Why the Postgres tests cannot run here, or undefined when they can. */
+export function postgresMissing(): string | undefined {
+  try {
+    execFileSync('pg_autoctl', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'pg_autoctl is not installed (apt-get install -y postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli)';
+  }
+  if (!existsSync(join(pgBinDir(), 'initdb'))) return `PostgreSQL 15 is not installed in ${pgBinDir()} (apt-get install -y postgresql-15)`;
+  return undefined;
+}
+
+const tail = (file: string, lines = 25): string => {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+};
+
+/**
+ * What the lab runner does for one component, in small: prepare, spawn detached, poll the real check
+ * until healthy. Fails fast (with the log's tail) when the process exits.
+ */
+export async function startComponent(
+  runner: ComponentRunner,
+  component: Component,
+  ctx: LabContext,
+  options: { timeoutMs?: number; onSpawned?: (identity: ProcessIdentity) => void } = {},
+): Promise<{ identity: ProcessIdentity; detail: string | undefined }> {
+  const logFile = ctx.paths.logFile(component.id);
+  await runner.prepare(component, ctx);
+  const identity = await spawnDetached(runner.launch(component, ctx), logFile);
+  options.onSpawned?.(identity);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const health = await runner.check(component, ctx);
+    if (health.healthy) return { identity, detail: health.detail };
+    if (!isAlive(identity)) throw new Error(`${component.id} exited (last check: ${health.detail})\n${tail(logFile)}`);
+    if (Date.now() > deadline) throw new Error(`${component.id} not healthy in time: ${health.detail}\n${tail(logFile)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** RSS and PSS (kB) of a node's whole process tree (PSS shares shared memory fairly between processes). */
+export function memoryOf(keeper: ProcessIdentity): { rssKb: number; pssKb: number; processes: number } {
+  let rssKb = 0;
+  let pssKb = 0;
+  const tree = nodeProcessTree(keeper);
+  for (const { pid } of tree) {
+    try {
+      rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      pssKb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { rssKb, pssKb, processes: tree.length };
+}
+
+const canListen = (host: string, port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+
+/**
+ * The first topology, from `make(portBase)` for portBase = from, from + step, …, whose every port is
+ * free, so that concurrent runs of the integration tests (or a lab left running) do not collide.
+ */
+export async function topologyOnFreePorts(make: (portBase: number) => Topology, from = 23_000, step = 500, tries = 12): Promise<Topology> {
+  for (let i = 0; i < tries; i++) {
+    const topology = make(from + i * step);
+    const wanted = [
+      ...topology.components.flatMap((c) => [c.port, ...Object.values(c.ports)].map((port) => ({ host: c.host, port }))),
+      ...topology.links.map((l) => l.listen),
+    ];
+    let free = true;
+    for (const { host, port } of wanted) {
+      if (!(await canListen(host, port))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return topology;
+  }
+  throw new Error(`no free port range for the test lab from ${from} on`);
+}
