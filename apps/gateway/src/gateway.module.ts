@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientNats } from '@nestjs/microservices';
-import { AppConfigModule, type GatewayConfig } from '#libs/config';
+import type { GatewayConfig } from '#libs/config';
+import { AppConfigModule, ObservabilityModule } from '#libs/observability';
 import { HealthModule, NatsClientModule, natsHealthCheck, RedisModule, redisHealthCheck } from '#libs/health';
-import { ObservabilityModule } from '#libs/observability';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 

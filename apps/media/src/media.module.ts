@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule, type MediaConfig } from '#libs/config';
+import type { MediaConfig } from '#libs/config';
+import { AppConfigModule, ObservabilityModule } from '#libs/observability';
 import {
   createNatsPingController,
   HealthModule,
@@ -8,7 +9,6 @@ import {
   postgresHealthChecks,
   ResilientNatsServer,
 } from '#libs/health';
-import { ObservabilityModule } from '#libs/observability';
 
 /** The media service: media metadata on the Postgres shards, served over NATS. */
 @Module({})

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule, type UserConfig } from '#libs/config';
+import type { UserConfig } from '#libs/config';
 import {
   createNatsPingController,
   HealthModule,
@@ -10,7 +10,7 @@ import {
   redisHealthCheck,
   ResilientNatsServer,
 } from '#libs/health';
-import { ObservabilityModule } from '#libs/observability';
+import { AppConfigModule, ObservabilityModule } from '#libs/observability';
 import { Redis } from 'ioredis';
 
 /** The user service: event-sourced users on the Postgres shards, cached in Redis, served over NATS. */

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientNats } from '@nestjs/microservices';
-import { AppConfigModule, type WorkerConfig } from '#libs/config';
+import type { WorkerConfig } from '#libs/config';
+import { AppConfigModule, ObservabilityModule } from '#libs/observability';
 import {
   HealthModule,
   NatsClientModule,
@@ -9,7 +10,6 @@ import {
   RedisModule,
   redisHealthCheck,
 } from '#libs/health';
-import { ObservabilityModule } from '#libs/observability';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 

@@ -18,4 +18,3 @@ export {
 export { ConfigError, isConfigError, type ConfigIssue } from './config.error.js';
 export { loadAppConfig, type Env } from './load-app-config.js';
 export { toAppEnv } from './app-env.js';
-export { APP_CONFIG, AppConfigModule } from './app-config.module.js';

@@ -81,7 +81,7 @@ export async function labStatus(options: { paths: LabPaths; faultlineBin: string
         url: httpKinds.includes(c.kind) ? `http://${c.host}:${c.port}` : null,
         running,
         healthy: health?.healthy ?? false,
-        detail: health?.detail ?? (recorded ? 'not running' : 'never started'),
+        detail: health ? (health.detail ?? null) : recorded ? 'not running' : 'never started',
         uptimeSeconds: running && recorded ? (uptimeSeconds(recorded) ?? null) : null,
         logFile: paths.logFile(c.id),
       };
@@ -90,13 +90,9 @@ export async function labStatus(options: { paths: LabPaths; faultlineBin: string
 
   let proxies: Record<string, { enabled: boolean; toxics: LinkStatus['toxics'] }> | undefined;
   try {
-    const all = await new Toxiproxy(state.faultProxyUrl).getAll();
-    proxies = Object.fromEntries(
-      Object.entries(all).map(([name, proxy]) => {
-        const json = proxy.toJson();
-        return [name, { enabled: json.enabled, toxics: json.toxics as unknown as LinkStatus['toxics'] }];
-      }),
-    );
+    // The client's Proxy objects drop the toxics, so read the raw answer through the client's own transport.
+    const toxiproxy = new Toxiproxy(state.faultProxyUrl);
+    proxies = (await toxiproxy.getApi().get<typeof proxies>(`${state.faultProxyUrl}/proxies`)).data;
   } catch {
     proxies = undefined;
   }

@@ -12,3 +12,4 @@ export { PINO_LOGGER } from './observability.tokens.js';
 export { createHttpApp } from './app/create-http-app.js';
 export { serve, SHUTDOWN_DEADLINE_MS, startHttpApp } from './app/serve.js';
 export { EXIT_CONFIG_INVALID, EXIT_START_FAILED, runMain } from './app/run-main.js';
+export { APP_CONFIG, AppConfigModule } from './app-config.module.js';

@@ -1,6 +1,7 @@
 import { Controller, Inject, type Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { APP_CONFIG, type AppConfig } from '#libs/config';
+import type { AppConfig } from '#libs/config';
+import { APP_CONFIG } from '#libs/observability';
 
 export interface PingReply {
   readonly app: string;

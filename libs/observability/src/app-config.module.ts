@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from './app.config.js';
+import type { AppConfig } from '#libs/config';
 
 /** Injection token of the instance's `AppConfig`: `@Inject(APP_CONFIG) config: UserConfig`. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
