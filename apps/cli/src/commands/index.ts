@@ -4,9 +4,10 @@ import { registerDown } from './down.command.js';
 import { registerLogs } from './logs.command.js';
 import { registerStatus } from './status.command.js';
 import { registerTopology } from './topology.command.js';
+import { registerToxiproxyServer } from './toxiproxy-server.command.js';
 import { registerUp } from './up.command.js';
 
 /** Each command lives in its own `<name>.command.ts` and registers itself on the root program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerUp, registerStatus, registerDown, registerLogs, registerDoctor, registerTopology];
+export const commands: RegisterCommand[] = [registerUp, registerStatus, registerDown, registerLogs, registerDoctor, registerTopology, registerToxiproxyServer];

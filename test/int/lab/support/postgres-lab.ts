@@ -37,15 +37,21 @@ export async function startComponent(
   component: Component,
   ctx: LabContext,
   options: { timeoutMs?: number; onSpawned?: (identity: ProcessIdentity) => void } = {},
-): Promise<{ identity: ProcessIdentity; detail: string | undefined }> {
+): Promise<{ identity: ProcessIdentity; detail: string | undefined; steps: string }> {
   const logFile = ctx.paths.logFile(component.id);
+  const t0 = Date.now();
   await runner.prepare(component, ctx);
+  const steps = [`prepared ${Date.now() - t0} ms`];
   const identity = await spawnDetached(runner.launch(component, ctx), logFile);
   options.onSpawned?.(identity);
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let last: string | undefined;
   for (;;) {
     const health = await runner.check(component, ctx);
-    if (health.healthy) return { identity, detail: health.detail };
+    const detail = (health.detail ?? '').replace(/:.*/, '');
+    if (detail !== last) steps.push(`${detail} @${Date.now() - t0}`);
+    last = detail;
+    if (health.healthy) return { identity, detail: health.detail, steps: `${component.id}: ${steps.join(', ')}` };
     if (!isAlive(identity)) throw new Error(`${component.id} exited (last check: ${health.detail})\n${tail(logFile)}`);
     if (Date.now() > deadline) throw new Error(`${component.id} not healthy in time: ${health.detail}\n${tail(logFile)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -96,4 +102,34 @@ export async function topologyOnFreePorts(make: (portBase: number) => Topology, 
     if (free) return topology;
   }
   throw new Error(`no free port range for the test lab from ${from} on`);
+}
+
+/**
+ * CPU time (ms) the given process trees used over `ms` of wall time: utime + stime of each process, plus
+ * cutime + cstime (its reaped children: the short-lived backends of health checks and keeper calls),
+ * counted for the processes present at both ends.
+ */
+export async function cpuOver(keepers: readonly ProcessIdentity[], ms: number): Promise<number> {
+  const ticks = (): Map<string, number> => {
+    const byProcess = new Map<string, number>();
+    for (const keeper of keepers) {
+      for (const { pid, startTime } of nodeProcessTree(keeper)) {
+        try {
+          const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          byProcess.set(`${pid}/${startTime}`, Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    return byProcess;
+  };
+  const before = ticks();
+  await new Promise((r) => setTimeout(r, ms));
+  let used = 0;
+  for (const [key, after] of ticks()) {
+    const start = before.get(key);
+    if (start !== undefined) used += after - start;
+  }
+  return used * 10; // USER_HZ = 100
 }
