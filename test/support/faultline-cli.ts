@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,4 +35,15 @@ export function jsonOf<T>(result: CliResult): T {
   const line = result.stdout.trim().split('\n').at(-1);
   if (!line) throw new Error(`no JSON on stdout (exit ${String(result.code)}); stderr:\n${result.stderr}`);
   return JSON.parse(line) as T;
+}
+
+/** True while the process exists and is not a zombie (a zombie has exited; PID 1 here reaps lazily). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
 }

@@ -7,6 +7,7 @@ import { acquireLabLock } from './process/lab-lock.js';
 import { stopProcessGroup } from './process/stop-process-group.js';
 import { tcpOpen } from './readiness/tcp-exchange.js';
 import { startWaves } from './start-waves.js';
+import { stopPostgresNode } from './components/postgres/index.js';
 
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -26,7 +27,11 @@ export async function stopLab(state: LabState, options: { progress: LabProgress 
           const recorded = state.processes[c.id]!;
           const t0 = Date.now();
           options.progress({ type: 'component', id: c.id, state: 'stopping', elapsedMs: 0 });
-          const outcome = await stopProcessGroup(recorded, { signal: recorded.stopSignal, timeoutMs: STOP_TIMEOUT_MS });
+          // Postgres's workers leave the keeper's process group: stop its whole process tree.
+          const isPostgres = 'kind' in c && (c.kind === 'postgres' || c.kind === 'postgres-monitor');
+          const outcome = isPostgres
+            ? await stopPostgresNode(recorded, { timeoutMs: STOP_TIMEOUT_MS })
+            : await stopProcessGroup(recorded, { signal: recorded.stopSignal, timeoutMs: STOP_TIMEOUT_MS });
           if (outcome !== 'not-running') stopped++;
           options.progress({ type: 'component', id: c.id, state: 'stopped', detail: outcome, elapsedMs: Date.now() - t0 });
         }),

@@ -15,6 +15,7 @@ import { isRunningAsRoot } from './process/as-user.js';
 import { runCommand } from './process/run-command.js';
 import { spawnDetached } from './process/spawn-detached.js';
 import { startWaves } from './start-waves.js';
+import { postgresStartOrder } from './components/postgres/index.js';
 
 export interface UpOptions {
   readonly topology: Topology;
@@ -146,7 +147,18 @@ export async function labUp(options: UpOptions): Promise<UpResult> {
     };
 
     try {
-      for (const wave of startWaves(topology)) {
+      const waves = startWaves(topology);
+      let postgresOrdered = false;
+      for (let i = 0; i < waves.length; i++) {
+        let wave = waves[i]!;
+        if (wave[0]?.kind === 'postgres' && !postgresOrdered) {
+          postgresOrdered = true;
+          // After a failover the initial primary is a replica now: start each shard's *current* primary
+          // first (the monitor knows it), or the demoted node waits forever for a primary.
+          const order = await postgresStartOrder(ctx);
+          wave = order.primaries;
+          waves[i + 1] = order.others;
+        }
         const results = await Promise.allSettled(wave.map(startOne));
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;

@@ -3,7 +3,8 @@ import type { Component, ComponentKind, Topology } from '#libs/topology';
 /**
  * The order the lab starts in: each wave needs the ones before it (everything talks through the fault
  * proxy's links; a replica is cloned from its primary; apps need their stores). Within a wave,
- * components start in parallel. `down` stops the waves in reverse.
+ * components start in parallel. `down` stops the waves in reverse. The two Postgres waves (initial
+ * primaries, then replicas) are reordered by `labUp` from the monitor's view once it runs.
  */
 const waveOf = (c: Component): number => {
   const byKind: Record<ComponentKind, number> = {

@@ -3,16 +3,8 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { faultline, faultlineBin, jsonOf } from '../../support/faultline-cli.js';
+import { faultline, faultlineBin, isRunning, jsonOf } from '../../support/faultline-cli.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a lab whose `up` was killed half-way', () => {
   let stateDir: string;
@@ -45,13 +37,13 @@ describe('a lab whose `up` was killed half-way', () => {
     expect(orphans.length).toBeGreaterThanOrEqual(4);
     up.kill('SIGKILL');
     await new Promise((r) => up.once('exit', r));
-    expect(orphans.filter(alive).length).toBeGreaterThan(0);
+    expect(orphans.filter(isRunning).length).toBeGreaterThan(0);
 
     const down = await faultline(['down', '--json', '--state-dir', stateDir]);
     expect(down.code).toBe(0);
     const result = jsonOf<{ stopped: number; stillListening: string[] }>(down);
     expect(result.stillListening).toEqual([]);
     const all = recordedPids();
-    expect(all.filter(alive)).toEqual([]);
+    expect(all.filter(isRunning)).toEqual([]);
   }, 120_000);
 });

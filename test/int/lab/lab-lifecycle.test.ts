@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { faultline, jsonOf } from '../../support/faultline-cli.js';
+import { faultline, isRunning, jsonOf } from '../../support/faultline-cli.js';
 
 interface Status {
   running: boolean;
@@ -151,14 +151,7 @@ describe('the minimal lab, brought up for real', () => {
     const down = await cli('down', '--json');
     expect(down.code).toBe(0);
     expect(jsonOf<{ stillListening: string[] }>(down).stillListening).toEqual([]);
-    const alive = pids.filter((pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const alive = pids.filter(isRunning);
     expect(alive).toEqual([]);
     expect((await cli('status')).code).toBe(3);
   }, 120_000);
