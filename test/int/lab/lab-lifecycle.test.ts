@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { killPostgresNode, waitForPostgresNodeGone } from '../../../libs/lab/src/components/postgres/index.js';
 import { faultline, isRunning, jsonOf } from '../../support/faultline-cli.js';
 
 interface Status {
@@ -144,6 +145,30 @@ describe('the minimal lab, brought up for real', () => {
     expect(dead).toMatchObject({ running: false, healthy: false, pid: null });
     expect((await cli('status')).code).toBe(1);
   }, 60_000);
+
+  it('fails over when the primary dies, and comes back up with existing data and the roles swapped', async () => {
+    const before = await status();
+    const primary = before.components.find((c) => c.kind === 'postgres' && c.role === 'primary')!;
+    const replica = before.components.find((c) => c.kind === 'postgres' && c.role === 'secondary')!;
+    const state = JSON.parse(readFileSync(join(stateDir, 'lab.json'), 'utf8')) as { processes: Record<string, { pid: number; startTime: number }> };
+    const killed = killPostgresNode(state.processes[primary.id]!);
+    await waitForPostgresNodeGone(killed);
+    await eventually(
+      'the replica to be promoted',
+      async () => {
+        const s = await status();
+        if (s.components.find((c) => c.id === replica.id)?.role !== 'primary') throw new Error('not promoted yet');
+      },
+      30_000,
+    );
+    expect((await cli('down', '--json')).code).toBe(0);
+    const up = await cli('up', '--profile', 'minimal', '--port-base', PORT_BASE, '--json');
+    expect({ code: up.code, stderr: up.code === 0 ? '' : up.stderr }).toEqual({ code: 0, stderr: '' });
+    const after = await status();
+    expect(after.components.filter((c) => !c.healthy).map((c) => `${c.id}: ${c.detail}`)).toEqual([]);
+    expect(after.components.find((c) => c.id === replica.id)!.role).toBe('primary');
+    expect(after.components.find((c) => c.id === primary.id)!.role).toBe('secondary');
+  }, 240_000);
 
   it('stops every process and frees every port on down', async () => {
     const s = await status();
