@@ -1,10 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ClientNats } from '@nestjs/microservices';
 import type { GatewayConfig } from '#libs/config';
 import { AppConfigModule, ObservabilityModule } from '#libs/observability';
 import { HealthModule, NatsClientModule, natsHealthCheck, RedisModule, redisHealthCheck } from '#libs/health';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { ApiErrorFilter } from './http/api-error.filter.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { ServiceCallMetrics } from './services/service-call.metrics.js';
+import { ServiceClient } from './services/service-client.js';
+import { SessionAuth } from './sessions/session-auth.js';
+import { SessionStore } from './sessions/session.store.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { UsersController } from './users/users.controller.js';
 
 /** The public HTTP API: sessions in Redis, calls to the services over NATS. */
 @Module({})
@@ -24,6 +36,20 @@ export class GatewayModule {
             natsHealthCheck(() => nats.connect() as Promise<NatsConnection>),
           ],
         }),
+      ],
+      controllers: [UsersController, SessionsController, OpenApiController],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: SessionStore, inject: [Redis], useFactory: (redis: Redis) => new SessionStore(redis, config.api.sessionTtlSeconds) },
+        { provide: SessionAuth, inject: [SessionStore], useFactory: (sessions: SessionStore) => new SessionAuth(sessions) },
+        { provide: RateLimiter, inject: [Redis], useFactory: (redis: Redis) => new RateLimiter(redis, config.api.rateLimitPerSecond) },
+        RateLimitGuard,
+        { provide: ServiceCallMetrics, inject: [Registry], useFactory: (registry: Registry) => new ServiceCallMetrics(registry) },
+        {
+          provide: ServiceClient,
+          inject: [ClientNats, ServiceCallMetrics],
+          useFactory: (nats: ClientNats, metrics: ServiceCallMetrics) => new ServiceClient(nats, metrics),
+        },
       ],
     };
   }

@@ -15,5 +15,11 @@ export function toAppEnv(config: AppConfig): Record<string, string> {
     ...('redis' in config ? { FAULTLINE_REDIS_URL: config.redis.url } : {}),
     FAULTLINE_NATS_SERVERS: config.nats.servers.join(','),
     ...('shards' in config ? { FAULTLINE_SHARDS: JSON.stringify(config.shards) } : {}),
+    ...('api' in config
+      ? {
+          FAULTLINE_RATE_LIMIT_PER_SECOND: String(config.api.rateLimitPerSecond),
+          FAULTLINE_SESSION_TTL_SECONDS: String(config.api.sessionTtlSeconds),
+        }
+      : {}),
   };
 }

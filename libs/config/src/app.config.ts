@@ -42,10 +42,21 @@ interface BaseAppConfig {
   readonly logLevel: LogLevel;
 }
 
+/** The public API's limits. */
+export interface ApiConfig {
+  /** Requests per second one client (a session's user, else its address) may make; more get 429. */
+  readonly rateLimitPerSecond: number;
+  /** A session expires this long after its last use. */
+  readonly sessionTtlSeconds: number;
+}
+
+export const DEFAULT_API_CONFIG: ApiConfig = { rateLimitPerSecond: 100, sessionTtlSeconds: 86_400 };
+
 export interface GatewayConfig extends BaseAppConfig {
   readonly app: 'gateway';
   readonly redis: RedisConfig;
   readonly nats: NatsConfig;
+  readonly api: ApiConfig;
 }
 
 export interface UserConfig extends BaseAppConfig {

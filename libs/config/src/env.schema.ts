@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appNames } from './app-name.js';
-import { logLevels } from './app.config.js';
+import { DEFAULT_API_CONFIG, logLevels } from './app.config.js';
 
 /**
  * One zod schema per environment variable. The loader parses an object keyed by the variables'
@@ -43,6 +43,11 @@ const httpPort = text('an integer between 0 and 65535')
   .regex(/^\d{1,5}$/, 'must be an integer between 0 and 65535')
   .transform(Number)
   .refine((port) => port <= 65535, 'must be an integer between 0 and 65535');
+
+const positiveInteger = text('a positive integer')
+  .trim()
+  .regex(/^[1-9]\d{0,8}$/, 'must be a positive integer')
+  .transform(Number);
 
 const redisUrl = url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
 
@@ -118,6 +123,8 @@ export const envSchema = z.object({
   FAULTLINE_REDIS_URL: redisUrl.optional(),
   FAULTLINE_NATS_SERVERS: natsServers.optional(),
   FAULTLINE_SHARDS: shardsJson.optional(),
+  FAULTLINE_RATE_LIMIT_PER_SECOND: positiveInteger.default(DEFAULT_API_CONFIG.rateLimitPerSecond),
+  FAULTLINE_SESSION_TTL_SECONDS: positiveInteger.default(DEFAULT_API_CONFIG.sessionTtlSeconds),
 });
 
 export type EnvVariable = keyof typeof envSchema.shape | 'FAULTLINE_APP';

@@ -1,7 +1,9 @@
 // The environment contract of the four services (see ../README.md): read and validated once.
 export { appDependencies, appNames, type AppName, type Dependency } from './app-name.js';
 export {
+  DEFAULT_API_CONFIG,
   logLevels,
+  type ApiConfig,
   type AppConfig,
   type AppConfigOf,
   type GatewayConfig,

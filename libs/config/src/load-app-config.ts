@@ -20,6 +20,14 @@ const baseVariables = [
   'FAULTLINE_LOG_LEVEL',
 ] as const satisfies readonly EnvVariable[];
 
+/** Variables only one app reads (all optional, with defaults). */
+const appVariables: { readonly [A in AppName]: readonly EnvVariable[] } = {
+  gateway: ['FAULTLINE_RATE_LIMIT_PER_SECOND', 'FAULTLINE_SESSION_TTL_SECONDS'],
+  user: [],
+  media: [],
+  worker: [],
+};
+
 /** `['FAULTLINE_SHARDS', 0, 'nodes', 1, 'url']` → `FAULTLINE_SHARDS[0].nodes[1].url`. */
 function variableOf(path: readonly PropertyKey[]): string {
   return path
@@ -67,7 +75,8 @@ export function loadAppConfig(env: Env, expected?: AppName): AppConfig {
   const dependencies = app === undefined ? [] : appDependencies[app];
 
   const input: Partial<Record<EnvVariable, string>> = {};
-  for (const variable of [...baseVariables, ...dependencies.map((dependency) => dependencyVariable[dependency])]) {
+  const ownVariables = app === undefined ? [] : appVariables[app];
+  for (const variable of [...baseVariables, ...ownVariables, ...dependencies.map((dependency) => dependencyVariable[dependency])]) {
     input[variable] = valueOf(env, variable);
   }
   for (const dependency of dependencies) {
@@ -93,7 +102,13 @@ export function loadAppConfig(env: Env, expected?: AppName): AppConfig {
 
   switch (app) {
     case 'gateway':
-      return { app, ...base, redis: redis(), nats: nats() };
+      return {
+        app,
+        ...base,
+        redis: redis(),
+        nats: nats(),
+        api: { rateLimitPerSecond: values.FAULTLINE_RATE_LIMIT_PER_SECOND, sessionTtlSeconds: values.FAULTLINE_SESSION_TTL_SECONDS },
+      };
     case 'user':
       return { app, ...base, shards: shards(), redis: redis(), nats: nats() };
     case 'media':

@@ -1,2 +1,5 @@
-// Event and message types shared by every service. This library depends on nothing.
-export {};
+// Event and message types shared by every service, with their schemas. This library depends on no other library.
+export * from './reply.js';
+export * from './user/user.events.js';
+export * from './user/user.fields.js';
+export * from './user/user.messages.js';

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { toAppEnv, type AppConfig } from '#libs/config';
+import { DEFAULT_API_CONFIG, toAppEnv, type AppConfig } from '#libs/config';
 import type { AppKind, Component } from '#libs/topology';
 import type { LabContext } from '../../lab-context.js';
 import { httpGet } from '../../readiness/http-get.js';
@@ -31,7 +31,8 @@ export function appConfigOf(component: Component & { kind: AppKind }, ctx: LabCo
     monitorUrl: `postgres://autoctl_node@${via('monitor')}/pg_auto_failover`,
     nodes: shard.nodes.map((nodeId) => ({ name: nodeId, url: `postgres://postgres@${via(nodeId)}/app` })),
   }));
-  return { app: component.kind, ...base, ...redis, ...(hasLink(topology.shards[0]!.nodes[0]!) ? { shards: shards() } : {}) } as AppConfig;
+  const api = component.kind === 'gateway' ? { api: DEFAULT_API_CONFIG } : {};
+  return { app: component.kind, ...base, ...redis, ...api, ...(hasLink(topology.shards[0]!.nodes[0]!) ? { shards: shards() } : {}) } as AppConfig;
 }
 
 export const appEntryPoint = (ctx: LabContext, kind: AppKind): string =>
