@@ -26,6 +26,7 @@ export const common = {
 
 export const unit = { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.spec.ts'] };
 export const int = { ...common, displayName: 'int', testMatch: ['<rootDir>/test/int/**/*.test.ts'] };
+export const e2e = { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] };
 
-/** `npx jest` runs both; `npm run test:unit -- <path>` and `npm run test:int -- <path>` run one suite. */
-export default { projects: [unit, int] };
+/** `npx jest` runs all; `npm run test:unit|test:int|test:e2e -- <path>` run one suite. */
+export default { projects: [unit, int, e2e] };

@@ -10,13 +10,25 @@ import {
   redisHealthCheck,
   ResilientNatsServer,
 } from '#libs/health';
-import { AppConfigModule, ObservabilityModule } from '#libs/observability';
+import { EVENT_STORE_ENTITIES } from '#libs/event-store';
+import { MessageMetrics } from '#libs/messaging';
+import { AppConfigModule, ObservabilityModule, PINO_LOGGER } from '#libs/observability';
+import { createShardRouter, type ShardRouter } from '#libs/shard-router';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { UserMessagesController } from './user-messages.controller.js';
+import { UserServiceLifecycle } from './user-service.lifecycle.js';
+import { ProfileCache } from './users/profile-cache.js';
+import { UserService } from './users/user.service.js';
+
+const SHARD_ROUTER = Symbol('SHARD_ROUTER');
 
 /** The user service: event-sourced users on the Postgres shards, cached in Redis, served over NATS. */
 @Module({})
 export class UserModule {
   static forRoot(config: UserConfig): DynamicModule {
+    const nodeDc = Object.fromEntries(config.shards.flatMap((shard) => shard.nodes.flatMap((node) => (node.dc ? [[node.name, node.dc]] : []))));
     return {
       module: UserModule,
       imports: [
@@ -33,7 +45,40 @@ export class UserModule {
           ],
         }),
       ],
-      controllers: [createNatsPingController('user.ping')],
+      controllers: [createNatsPingController('user.ping'), UserMessagesController],
+      providers: [
+        { provide: MessageMetrics, inject: [Registry], useFactory: (registry: Registry) => new MessageMetrics(registry) },
+        {
+          provide: SHARD_ROUTER,
+          inject: [Registry, PINO_LOGGER],
+          useFactory: (registry: Registry, logger: Logger): ShardRouter =>
+            createShardRouter({
+              shards: config.shards,
+              dc: config.dc,
+              nodeDc,
+              metrics: registry,
+              applicationName: config.instanceId,
+              entities: [...EVENT_STORE_ENTITIES],
+              log: (level, message, fields) => logger[level](fields ?? {}, message),
+            }),
+        },
+        {
+          provide: ProfileCache,
+          inject: [Redis, Registry, PINO_LOGGER],
+          useFactory: (redis: Redis, registry: Registry, logger: Logger) =>
+            new ProfileCache({
+              redis,
+              registry,
+              onError: (error, operation) => logger.debug({ err: error, operation }, 'profile cache unavailable; using the database'),
+            }),
+        },
+        {
+          provide: UserService,
+          inject: [SHARD_ROUTER, ProfileCache],
+          useFactory: (router: ShardRouter, cache: ProfileCache) => new UserService({ router, cache }),
+        },
+        UserServiceLifecycle,
+      ],
     };
   }
 }

@@ -23,6 +23,8 @@ export interface ShardNodeConfig {
   /** The Postgres node's name in the topology, e.g. `shard0-a`. */
   readonly name: string;
   readonly url: string;
+  /** The node's data center: replica reads prefer the caller's own. */
+  readonly dc?: string;
 }
 
 export interface ShardConfig {

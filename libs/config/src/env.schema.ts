@@ -66,8 +66,9 @@ const shardNode = z.object(
   {
     name: identifier,
     url: postgresUrl('postgres://user@127.0.0.1:5432/app'),
+    dc: identifier.optional(),
   },
-  { error: 'must be an object { name, url }' },
+  { error: 'must be an object { name, url, dc? }' },
 );
 
 const shard = z.object(

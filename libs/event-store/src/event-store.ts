@@ -43,6 +43,11 @@ export interface IdempotentAppend {
   readonly recordedAt: Date;
 }
 
+/** Plain SQL inside an event store transaction (TypeORM's EntityManager has this method). */
+export interface TransactionSql {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
 /** What can be done on the store, or inside one of its transactions. */
 export interface EventStoreSession<E extends Event> {
   appendToStream(streamId: string, events: readonly E[], options: AppendOptions): Promise<AppendResult>;
@@ -57,8 +62,12 @@ export interface EventStoreSession<E extends Event> {
 export interface EventStore<E extends Event> extends EventStoreSession<E> {
   /** Calls `handler` for every event after `fromPosition`, in order, until stopped. */
   subscribe(fromPosition: bigint, handler: SubscriptionHandler<E>, options?: SubscribeOptions): EventSubscription;
-  /** Runs `work` in one database transaction: its appends commit together or not at all. */
-  transaction<T>(work: (session: EventStoreSession<E>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one database transaction: its appends commit together or not at all. `sql` runs
+   * other statements in the same transaction — inline projections, whose rows then commit atomically
+   * with the events they come from.
+   */
+  transaction<T>(work: (session: EventStoreSession<E>, sql: TransactionSql) => Promise<T>): Promise<T>;
   /** Stops every subscription and the LISTEN connection. The DataSource stays open: it is the caller's. */
   close(): Promise<void>;
 }

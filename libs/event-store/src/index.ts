@@ -25,6 +25,7 @@ export type {
   ReadAllResult,
   ReadStreamOptions,
   ReadStreamResult,
+  TransactionSql,
 } from './event-store.js';
 export type { EventSubscription, SubscribeOptions, SubscriptionEnd, SubscriptionHandler } from './subscription/event-subscription.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';

@@ -8,6 +8,7 @@ import { PostgresEventStoreSession, type SessionContext } from './event-store.se
 import type {
   EventStore,
   EventStoreSession,
+  TransactionSql,
   IdempotentAppend,
   ReadAllOptions,
   ReadAllResult,
@@ -83,7 +84,7 @@ export class PostgresEventStore<E extends Event> implements EventStore<E> {
     return this.session.findIdempotentAppend(idempotencyKey);
   }
 
-  async transaction<T>(work: (session: EventStoreSession<E>) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (session: EventStoreSession<E>, sql: TransactionSql) => Promise<T>): Promise<T> {
     let appended = false;
     const result = await this.dataSource.transaction((manager) =>
       work(
@@ -92,6 +93,7 @@ export class PostgresEventStore<E extends Event> implements EventStore<E> {
           inTransaction: true,
           onAppended: () => (appended = true),
         }),
+        manager,
       ),
     );
     // Only now are the events visible: wake subscribers after the commit, never before.

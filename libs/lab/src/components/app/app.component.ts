@@ -29,7 +29,7 @@ export function appConfigOf(component: Component & { kind: AppKind }, ctx: LabCo
     id: shard.id,
     formation: shard.formation,
     monitorUrl: `postgres://autoctl_node@${via('monitor')}/pg_auto_failover`,
-    nodes: shard.nodes.map((nodeId) => ({ name: nodeId, url: `postgres://postgres@${via(nodeId)}/app` })),
+    nodes: shard.nodes.map((nodeId) => ({ name: nodeId, url: `postgres://postgres@${via(nodeId)}/app`, dc: topology.components.find((c) => c.id === nodeId)!.dc! })),
   }));
   const api = component.kind === 'gateway' ? { api: DEFAULT_API_CONFIG } : {};
   return { app: component.kind, ...base, ...redis, ...api, ...(hasLink(topology.shards[0]!.nodes[0]!) ? { shards: shards() } : {}) } as AppConfig;

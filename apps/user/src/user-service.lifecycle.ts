@@ -1,0 +1,44 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { describeError } from '#libs/health';
+import { PINO_LOGGER } from '#libs/observability';
+import type { Logger } from 'pino';
+import { UserService } from './users/user.service.js';
+
+/**
+ * Creates the tables on every shard in the background, retrying until each shard's primary answers: a
+ * shard that is down while the service starts (chaos) must not keep the service from starting or from
+ * serving the other shards. Closes the service (and its pools) on shutdown.
+ */
+@Injectable()
+export class UserServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopped = false;
+  private schema: Promise<void> | undefined;
+
+  constructor(
+    @Inject(UserService) private readonly users: UserService,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schema = this.ensureSchemaUntilDone();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.schema;
+    await this.users.close();
+  }
+
+  private async ensureSchemaUntilDone(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.users.ensureSchema();
+        if (attempt > 1) this.logger.info({ attempt }, 'user schema ready');
+        return;
+      } catch (error) {
+        this.logger.warn({ attempt, error: describeError(error).message }, 'user schema not ready yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { faultline, jsonOf } from '../../support/faultline-cli.js';
+
+export interface LabStatus {
+  running: boolean;
+  healthy: boolean;
+  entrypoint: string;
+  components: { id: string; kind: string; dc: string | null; role: string | null; pid: number | null; address: string; healthy: boolean }[];
+}
+
+export interface RunningLab {
+  readonly status: LabStatus;
+  /** The base URL of each gateway instance, by component id. */
+  readonly gateways: ReadonlyMap<string, string>;
+  cli(...args: string[]): ReturnType<typeof faultline>;
+  down(): Promise<void>;
+}
+
+/**
+ * A lab brought up by the CLI as a user would (`faultline up`), in its own state folder and port range,
+ * for end-to-end tests; `down()` stops it and removes the folder.
+ */
+export async function startLab(options: { profile: string; portBase: number }): Promise<RunningLab> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'faultline-e2e-'));
+  // mkdtemp makes it private; Postgres runs as its own user and must reach its data below it.
+  chmodSync(stateDir, 0o755);
+  const cli = (...args: string[]) => faultline([...args, '--state-dir', stateDir], { timeoutMs: 240_000 });
+  const up = await cli('up', '--profile', options.profile, '--port-base', String(options.portBase), '--json');
+  if (up.code !== 0) {
+    await cli('down');
+    rmSync(stateDir, { recursive: true, force: true });
+    throw new Error(`faultline up failed (exit ${String(up.code)}):\n${up.stderr}\n${up.stdout}`);
+  }
+  const status = jsonOf<LabStatus>(await cli('status', '--json'));
+  const gateways = new Map(status.components.filter((c) => c.kind === 'gateway').map((c) => [c.id, `http://${c.address}`]));
+  return {
+    status,
+    gateways,
+    cli,
+    async down() {
+      await cli('down', '--purge');
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
