@@ -3,15 +3,25 @@ import { createEventStoreDataSource, ensureEventStoreSchema, PostgresEventStore 
 import { startPostgresServer, withFreshDatabase } from '../../test/support/postgres-server.js';
 import { measureAppends, measurePlainInserts, PLAIN_TABLE_SQL, type BenchEvent, type Throughput } from './append-throughput.js';
 import { formatColumns, grouped, median } from './bench-stats.js';
+import { measureProfileReads } from './profile-reads.js';
 
-// npm run bench:services [-- --json] [-- --seconds 5] [-- --repetitions 3] [-- --writers 16]
+// npm run bench:services [-- --part a|b|all] [-- --json] [-- --seconds 5] [-- --repetitions 3] [-- --writers 16]
+//                         [-- --connections 32] [-- --sessions 16] [-- --port-base 31000]
 //
 // (a) event store appends vs plain INSERTs on one throwaway PostgreSQL 15 started for the run with real
 // durability (fsync, synchronous_commit and full_page_writes on: every commit is flushed before it is
 // acknowledged). Both workloads alternate on the same server, database, pool and driver; the ratio is
 // the median of the per-repetition ratios. Goal: ≥ 0.5×.
+//
+// (b) cached profile reads through load balancer → gateway → NATS → user service → Redis on a minimal lab
+// started for the run, versus a bare Fastify hello-world, same load generator, alternating. Goal: ≥ 0.35×,
+// and p99 ≤ 20 ms in an open loop at half the measured maximum.
 
 interface Options {
+  readonly part: 'a' | 'b' | 'all';
+  readonly connections: number;
+  readonly sessions: number;
+  readonly portBase: number;
   readonly json: boolean;
   readonly seconds: number;
   readonly repetitions: number;
@@ -26,8 +36,23 @@ function parseOptions(args: readonly string[]): Options {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive integer, e.g. ${flag} ${fallback}`);
     return value;
   };
-  return { json: args.includes('--json'), seconds: valueOf('--seconds', 5), repetitions: valueOf('--repetitions', 3), writers: valueOf('--writers', 16) };
+  const partIndex = args.indexOf('--part');
+  const part = partIndex < 0 ? 'all' : args[partIndex + 1];
+  if (part !== 'a' && part !== 'b' && part !== 'all') throw new Error('--part needs a, b or all, e.g. --part b');
+  return {
+    part,
+    json: args.includes('--json'),
+    seconds: valueOf('--seconds', 5),
+    repetitions: valueOf('--repetitions', 3),
+    writers: valueOf('--writers', 16),
+    connections: valueOf('--connections', 32),
+    sessions: valueOf('--sessions', 16),
+    portBase: valueOf('--port-base', 31000),
+  };
 }
+
+const READS_RATIO_GOAL = 0.35;
+const HALF_LOAD_P99_GOAL_MS = 20;
 
 const RATIO_GOAL = 0.5;
 
@@ -44,6 +69,59 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     if (!options.json) console.log(line);
   };
+  const results: Record<string, unknown> = {};
+  let met = true;
+  if (options.part !== 'b') {
+    const appends = await benchAppends(options, log);
+    results.appends = appends;
+    met &&= appends.goal.met;
+  }
+  if (options.part !== 'a') {
+    const reads = await benchProfileReads(options, log);
+    results.profileReads = reads;
+    met &&= reads.goal.met;
+  }
+  if (options.json) {
+    console.log(JSON.stringify(results, (_, value: unknown) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value)));
+  }
+  if (!met) process.exitCode = 1;
+}
+
+async function benchProfileReads(options: Options, log: (line: string) => void) {
+  log(`(b) ${options.connections} connections, ${options.sessions} sessions, ${options.seconds} s per measurement, ${options.repetitions} repetitions; ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const measured = await measureProfileReads(options, log);
+  const goal = {
+    ratio: `≥ ${READS_RATIO_GOAL}×`,
+    p99AtHalfLoad: `≤ ${HALF_LOAD_P99_GOAL_MS} ms`,
+    met: measured.ratio >= READS_RATIO_GOAL && measured.halfLoad.p99Ms <= HALF_LOAD_P99_GOAL_MS,
+  };
+  log('');
+  log(
+    formatColumns([
+      ['(medians)', 'per second', 'ratio', 'p50 ms', 'p99 ms', 'goal'],
+      ['bare Fastify hello-world', grouped(measured.helloPerSecond), '1.00×', median(measured.repetitions.map((r) => r.hello.p50Ms)).toFixed(2), median(measured.repetitions.map((r) => r.hello.p99Ms)).toFixed(2), ''],
+      [
+        'cached profile read (LB→gateway→NATS→user→Redis)',
+        grouped(measured.profilePerSecond),
+        `${measured.ratio.toFixed(2)}×`,
+        median(measured.repetitions.map((r) => r.profile.p50Ms)).toFixed(2),
+        median(measured.repetitions.map((r) => r.profile.p99Ms)).toFixed(2),
+        `≥ ${READS_RATIO_GOAL}× ${measured.ratio >= READS_RATIO_GOAL ? 'ok' : 'MISSED'}`,
+      ],
+      [
+        `  open loop at ${grouped(measured.halfLoad.targetPerSecond)}/s (half)`,
+        grouped(measured.halfLoad.perSecond),
+        '',
+        measured.halfLoad.p50Ms.toFixed(2),
+        measured.halfLoad.p99Ms.toFixed(2),
+        `p99 ≤ ${HALF_LOAD_P99_GOAL_MS} ms ${measured.halfLoad.p99Ms <= HALF_LOAD_P99_GOAL_MS ? 'ok' : 'MISSED'}`,
+      ],
+    ]),
+  );
+  return { benchmark: 'services (b): cached profile reads vs bare Fastify', ...measured, goal };
+}
+
+async function benchAppends(options: Options, log: (line: string) => void) {
   const server = await startPostgresServer({ durable: true, maxConnections: options.writers * 2 + 10 });
   try {
     const database = await withFreshDatabase(server, 'bench_services');
@@ -98,10 +176,6 @@ async function main(): Promise<void> {
         ratioWithKeys: median(repetitions.map((r) => r.ratioWithKeys)),
         goal: { ratio: `≥ ${RATIO_GOAL}×`, met: ratio >= RATIO_GOAL },
       };
-      if (options.json) {
-        console.log(JSON.stringify(result, (_, value: unknown) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value)));
-        return;
-      }
       const last = (pick: (r: Repetition) => Throughput) => median(repetitions.map((r) => pick(r).p99Ms)).toFixed(2);
       const p50 = (pick: (r: Repetition) => Throughput) => median(repetitions.map((r) => pick(r).p50Ms)).toFixed(2);
       log('');
@@ -120,7 +194,8 @@ async function main(): Promise<void> {
           ['  + idempotency key', grouped(result.appendsWithKeysPerSecond), `${result.ratioWithKeys.toFixed(2)}×`, p50((r) => r.appendsWithKeys), last((r) => r.appendsWithKeys), ''],
         ]),
       );
-      if (!result.goal.met) process.exitCode = 1;
+      log('');
+      return result;
     } finally {
       await store.close();
       await dataSource.destroy();
