@@ -104,7 +104,7 @@ export async function measureProfileReads(options: ProfileReadsOptions, log: (li
       const [helloResult, profileResult] = first ? [a, b] : [b, a];
       repetitions.push({ hello: helloResult, profile: profileResult, ratio: profileResult.perSecond / helloResult.perSecond });
       log(
-        `  #${r + 1}: hello-world ${Math.round(helloResult.perSecond)}/s, cached profile reads ${Math.round(profileResult.perSecond)}/s (${(profileResult.perSecond / helloResult.perSecond).toFixed(2)}×, ${profileResult.errors} errors)`,
+        `  #${r + 1}: hello-world ${Math.round(helloResult.perSecond)}/s, cached profile reads ${Math.round(profileResult.perSecond)}/s (${(profileResult.perSecond / helloResult.perSecond).toFixed(2)}×, ${profileResult.errors} errors${profileResult.errors > 0 ? ` ${JSON.stringify(profileResult.failures)}` : ''})`,
       );
     }
     const profilePerSecond = median(repetitions.map((r) => r.profile.perSecond));

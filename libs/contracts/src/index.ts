@@ -3,3 +3,6 @@ export * from './reply.js';
 export * from './user/user.events.js';
 export * from './user/user.fields.js';
 export * from './user/user.messages.js';
+export * from './media/media.events.js';
+export * from './media/media.messages.js';
+export * from './jobs/job.names.js';
