@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeKeeperFiles, pgLayoutIn } from '../../../libs/lab/src/components/postgres/index.js';
+import { labPaths } from '../../../libs/lab/src/lab-paths.js';
 import { faultline, jsonOf } from '../../support/faultline-cli.js';
 
 interface Status {
@@ -39,14 +41,27 @@ describe('the full two-DC lab', () => {
     const down = await cli('down', '--json');
     expect(down.code).toBe(0);
     expect(jsonOf<{ stillListening: string[] }>(down).stillListening).toEqual([]);
+    // Every Postgres node is stopped with its keeper state in place (a stop that made pg_autoctl restart
+    // a service once deleted it, and the next `up` failed).
+    const paths = labPaths(stateDir);
+    const keepers = status.components
+      .filter((c) => c.kind === 'postgres')
+      .map((c) => {
+        const layout = pgLayoutIn(paths, c.id);
+        return { id: c.id, state: existsSync(layout.keeperState), init: existsSync(layout.keeperInit), files: describeKeeperFiles(layout) };
+      });
+    expect(keepers.length).toBe(4);
+    expect(keepers.filter((k) => !k.state || k.init)).toEqual([]);
 
     // With existing data the second start is the one users wait for most often.
     const second = await cli('up', '--profile', 'full', '--port-base', '27000', '--json');
-    expect(second.code).toBe(0);
+    expect({ code: second.code, stderr: second.code === 0 ? '' : second.stderr }).toEqual({ code: 0, stderr: '' });
     const secondUp = jsonOf<{ durationSeconds: number }>(second);
     const again = await cli('down', '--json');
+    expect(again.code).toBe(0);
     process.stdout.write(
-      `full lab: first up ${firstUp.durationSeconds.toFixed(1)} s, up with existing data ${secondUp.durationSeconds.toFixed(1)} s, down ${jsonOf<{ durationSeconds: number }>(again).durationSeconds.toFixed(1)} s\n`,
+      `full lab: first up ${firstUp.durationSeconds.toFixed(1)} s, up with existing data ${secondUp.durationSeconds.toFixed(1)} s, ` +
+        `down ${jsonOf<{ durationSeconds: number }>(down).durationSeconds.toFixed(1)} s, down again ${jsonOf<{ durationSeconds: number }>(again).durationSeconds.toFixed(1)} s\n`,
     );
   }, 600_000);
 });

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topologyFromSpec, type Component, type Topology } from '#libs/topology';
 import {
   currentPrimary,
+  describeKeeperFiles,
   killPostgresNode,
   type KilledPostgresNode,
+  pgLayout,
   postgresMonitorRunner,
   postgresNodeRunner,
+  postgresNodeState,
   postgresRoles,
   postgresStartOrder,
   stopPostgresNode,
@@ -17,11 +20,11 @@ import {
 import { createLabContext, type LabContext } from '../../../libs/lab/src/lab-context.js';
 import { labPaths } from '../../../libs/lab/src/lab-paths.js';
 import { isRunningAsRoot } from '../../../libs/lab/src/process/as-user.js';
-import type { ProcessIdentity } from '../../../libs/lab/src/process/process-identity.js';
+import { isAlive, type ProcessIdentity } from '../../../libs/lab/src/process/process-identity.js';
 import { runCommand } from '../../../libs/lab/src/process/run-command.js';
 import { pgQuery } from '../../../libs/lab/src/readiness/pg-query.js';
 import { waitUntil } from '../../../libs/lab/src/readiness/wait-until.js';
-import { cpuOver, memoryOf, postgresMissing, startComponent, topologyOnFreePorts } from './support/postgres-lab.js';
+import { cpuOver, logSince, logSize, memoryOf, pgAutoctlService, postgresMissing, startComponent, topologyOnFreePorts } from './support/postgres-lab.js';
 import { startTcpForwarder, type TcpForwarder } from './support/tcp-forwarder.js';
 
 /**
@@ -70,11 +73,12 @@ describeWithPostgres('postgres + pg_auto_failover components (native)', () => {
   };
   const stop = async (id: string) => {
     const identity = running.get(id);
-    if (!identity) return;
+    if (!identity) return undefined;
     const t0 = Date.now();
     const how = await stopPostgresNode(identity, { timeoutMs: 15_000 });
     stopTimes.push(`${id} ${how}, all of it gone after ${Date.now() - t0} ms`);
     running.delete(id);
+    return how;
   };
   const stopAll = async () => {
     const ids = [...running.keys()];
@@ -153,6 +157,44 @@ describeWithPostgres('postgres + pg_auto_failover components (native)', () => {
   }, 30_000);
 
   /**
+   * Both keepers still run as started, `pg_autoctl create postgres … --run`, whose supervisor restarts a
+   * dead node-active service by running `create` again. That re-run must find the node registered and
+   * go on as node-active: it once took the node for dropped, tried to register it again and deleted the
+   * keeper's state file, so that the node could never start again (see stopPostgresNode).
+   */
+  it('a keeper whose node-active service dies restarts it in place, still registered, its state file kept', async () => {
+    await Promise.all(
+      [first, second].map(async (node) => {
+        const supervisor = running.get(node.id)!;
+        const layout = pgLayout(node, ctx);
+        const before = (await postgresNodeState(ctx, node.id))!;
+        const service = pgAutoctlService(supervisor, 'pg_autoctl: node active');
+        expect(service).toBeDefined();
+        const logFrom = logSize(layout.logFile);
+        const killedAt = Date.now();
+        process.kill(service!.pid, 'SIGTERM');
+        await waitUntil(
+          `${node.id}'s node-active service restarted and reporting again`,
+          async () => {
+            if (!isAlive(supervisor)) throw new Error(`the supervisor exited:\n${logSince(layout.logFile, logFrom)}`);
+            const now = pgAutoctlService(supervisor, 'pg_autoctl: node active');
+            if (!now || now.pid === service!.pid) throw new Error('no new node-active service yet');
+            const state = await postgresNodeState(ctx, node.id, { timeoutMs: 1000 });
+            if (!state || Date.parse(state.reportedAt) <= killedAt) throw new Error(`no report since the kill (${state?.summary ?? 'not registered'})`);
+            const health = await postgresNodeRunner.check(node, ctx);
+            if (!health.healthy) throw new Error(health.detail ?? 'not healthy');
+          },
+          { timeoutMs: 15_000, intervalMs: 100 },
+        );
+        expect(isAlive(supervisor)).toBe(true);
+        expect((await postgresNodeState(ctx, node.id))?.nodeId).toBe(before.nodeId);
+        expect({ state: existsSync(layout.keeperState), init: existsSync(layout.keeperInit), files: describeKeeperFiles(layout) }).toMatchObject({ state: true, init: false });
+        expect(logSince(layout.logFile, logFrom)).not.toMatch(/dropped previously|Failed to register|Registering Postgres system/);
+      }),
+    );
+  }, 60_000);
+
+  /**
    * Waits until the primary is `primary` (not just `wait_primary`) and the other `secondary`: only then
    * is the secondary a failover candidate (a primary that dies in wait_primary is not replaced).
    */
@@ -178,6 +220,21 @@ describeWithPostgres('postgres + pg_auto_failover components (native)', () => {
   /** SIGKILLs the primary's whole tree; resolves with the times to promotion and to the first committed INSERT. */
   const failOver = async (dying: Component, survivor: Component, note: string) => {
     await settledPair(dying, survivor);
+    // The monitor fails nothing over within startup_grace_period of its own start (postgres-ha.md, trap
+    // 9): right after a restart of the lab, a kill would measure that wait, not the failover.
+    await waitUntil(
+      'the monitor past its startup grace period',
+      async () => {
+        const [row] = await pgQuery<{ past: boolean }>(
+          { host: monitor.host, port: monitor.port, database: 'pg_auto_failover' },
+          `select clock_timestamp() - pg_postmaster_start_time()
+                  > (select setting::int from pg_settings where name = 'pgautofailover.startup_grace_period') * interval '1 ms' as past`,
+          { timeoutMs: 1000 },
+        );
+        if (!row?.past) throw new Error('still within it');
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     const killed = killPostgresNode(running.get(dying.id)!);
     running.delete(dying.id);
     expect(killed.processes.length).toBeGreaterThan(3);
@@ -245,11 +302,25 @@ describeWithPostgres('postgres + pg_auto_failover components (native)', () => {
     const idleCpuMs = await cpuOver([...running.values()], 3000);
     timings.push(`idle CPU of monitor + nodes: ${Math.round(idleCpuMs / 30)} % of one core over 3 s`);
 
+    const nodes = [first, second];
+    const logFrom = new Map(nodes.map((n) => [n.id, logSize(pgLayout(n, ctx).logFile)]));
     const tStop = Date.now();
-    await Promise.all([...running.keys()].filter((id) => id !== monitor.id).map(stop));
+    const outcomes = await Promise.all([...running.keys()].filter((id) => id !== monitor.id).map(stop));
     const tNodes = Date.now();
-    await stop(monitor.id);
+    outcomes.push(await stop(monitor.id));
     timings.push(`stop (SIGTERM): the nodes ${tNodes - tStop} ms, then the monitor ${Date.now() - tNodes} ms (${stopTimes.join('; ')})`);
+    expect(outcomes).toEqual(['stopped', 'stopped', 'stopped']);
+    // A clean stop leaves each keeper as it was: its state file, no half-done `create`, and no service
+    // restarted on the way down (a restarted `create … --run` service once deleted the state file).
+    for (const node of nodes) {
+      const layout = pgLayout(node, ctx);
+      expect({ node: node.id, state: existsSync(layout.keeperState), init: existsSync(layout.keeperInit), files: describeKeeperFiles(layout) }).toMatchObject({
+        node: node.id,
+        state: true,
+        init: false,
+      });
+      expect(logSince(layout.logFile, logFrom.get(node.id)!)).not.toMatch(/Restarting service|dropped previously/);
+    }
 
     const t0 = Date.now();
     await start(monitor);
@@ -275,4 +346,22 @@ describeWithPostgres('postgres + pg_auto_failover components (native)', () => {
     const notes = (await sql<{ note: string }>(second, 'select note from probe order by id')).map((r) => r.note);
     expect(notes).toEqual(['written on the first primary', 'written on the second primary', 'written after failing back']);
   }, 90_000);
+
+  it('refuses to re-create a registered node whose keeper state is lost, keeping its data, and starts it once the state is back', async () => {
+    const layout = pgLayout(second, ctx);
+    const registered = (await postgresNodeState(ctx, second.id))!;
+    expect(await stop(second.id)).toBe('stopped');
+    renameSync(layout.keeperState, `${layout.keeperState}.lost`);
+    try {
+      // Without its state file the node looks never created: the "create afresh" path would wipe PGDATA
+      // and remove the node from the monitor.
+      await expect(postgresNodeRunner.prepare(second, ctx)).rejects.toThrow(/keeper state is gone.*no pg_autoctl\.state/);
+      expect(existsSync(join(layout.pgdata, 'PG_VERSION'))).toBe(true);
+      expect((await postgresNodeState(ctx, second.id))?.nodeId).toBe(registered.nodeId);
+      expect(readFileSync(layout.logFile, 'utf8')).toMatch(new RegExp(`faultline: preparing ${second.id}; keeper files: .*no pg_autoctl\\.state`));
+    } finally {
+      renameSync(`${layout.keeperState}.lost`, layout.keeperState);
+    }
+    expect(await start(second)).toBe('secondary');
+  }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Component, Topology } from '#libs/topology';
 import type { ComponentRunner } from '../../../../libs/lab/src/components/component-runner.js';
-import { nodeProcessTree, pgBinDir } from '../../../../libs/lab/src/components/postgres/index.js';
+import { describeKeeperFiles, nodeProcessTree, pgBinDir, pgLayout } from '../../../../libs/lab/src/components/postgres/index.js';
 import type { LabContext } from '../../../../libs/lab/src/lab-context.js';
 import { isAlive, type ProcessIdentity } from '../../../../libs/lab/src/process/process-identity.js';
 import { spawnDetached } from '../../../../libs/lab/src/process/spawn-detached.js';
@@ -39,6 +39,8 @@ export async function startComponent(
   options: { timeoutMs?: number; onSpawned?: (identity: ProcessIdentity) => void } = {},
 ): Promise<{ identity: ProcessIdentity; detail: string | undefined; steps: string }> {
   const logFile = ctx.paths.logFile(component.id);
+  // For a Postgres node, what pg_autoctl had on disk explains most failed starts.
+  const keeperFiles = () => (component.kind === 'postgres' ? `\nkeeper files now: ${describeKeeperFiles(pgLayout(component, ctx))}` : '');
   const t0 = Date.now();
   await runner.prepare(component, ctx);
   const steps = [`prepared ${Date.now() - t0} ms`];
@@ -52,11 +54,43 @@ export async function startComponent(
     if (detail !== last) steps.push(`${detail} @${Date.now() - t0}`);
     last = detail;
     if (health.healthy) return { identity, detail: health.detail, steps: `${component.id}: ${steps.join(', ')}` };
-    if (!isAlive(identity)) throw new Error(`${component.id} exited (last check: ${health.detail})\n${tail(logFile)}`);
-    if (Date.now() > deadline) throw new Error(`${component.id} not healthy in time: ${health.detail}\n${tail(logFile)}`);
+    if (!isAlive(identity)) throw new Error(`${component.id} exited (last check: ${health.detail})\n${tail(logFile)}${keeperFiles()}`);
+    if (Date.now() > deadline) throw new Error(`${component.id} not healthy in time: ${health.detail}\n${tail(logFile)}${keeperFiles()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The child of a pg_autoctl supervisor that runs one of its services, by the title pg_autoctl gives it
+ * (`pg_autoctl: node active`, `pg_autoctl: start/stop postgres`, `pg_autoctl: monitor listener`).
+ */
+export function pgAutoctlService(supervisor: ProcessIdentity, title: string): ProcessIdentity | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) !== supervisor.pid || f[0] === 'Z') continue;
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+      if (cmdline.startsWith(title)) return { pid: Number(name), startTime: Number(f[19]) };
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** What a log file says after byte `from` (e.g. its size before an action). */
+export function logSince(file: string, from: number): string {
+  try {
+    return readFileSync(file).subarray(from).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** A log file's size now, to read what comes after it with `logSince`. */
+export const logSize = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
 
 /** RSS and PSS (kB) of a node's whole process tree (PSS shares shared memory fairly between processes). */
 export function memoryOf(keeper: ProcessIdentity): { rssKb: number; pssKb: number; processes: number } {

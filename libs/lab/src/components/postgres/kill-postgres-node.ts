@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAlive, type ProcessIdentity } from '../../process/process-identity.js';
-import { stopProcessGroup } from '../../process/stop-process-group.js';
+import { waitForExit } from '../../process/stop-process-group.js';
 
 /** A process as /proc shows it, zombies included. */
 interface ProcStat {
@@ -125,19 +125,49 @@ export async function waitForPostgresNodeGone(node: KilledPostgresNode | Process
   }
 }
 
+/** SIGKILL to every member of a process group (none left is fine). */
+const killGroup = (pgid: number): void => {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+};
+
 /**
- * A clean stop of a node (or of the monitor) for `down`: SIGTERM to the keeper's group (pg_autoctl stops
- * Postgres in fast mode), SIGKILL after `timeoutMs`, then SIGKILL to whatever of the node's process tree
- * is still there — Postgres's children are not in the keeper's process group, so a group kill alone
- * leaves them — and wait until all of it is gone.
+ * A clean stop of a node (or of the monitor) for `down`: SIGTERM to the pg_autoctl supervisor ALONE,
+ * which stops its services itself (node-active, then Postgres in fast mode) and exits once they are gone;
+ * SIGKILL after `timeoutMs`; then SIGKILL to whatever of the node's process tree is still there
+ * (Postgres's children are not in the keeper's process group) and wait until all of it is gone.
+ *
+ * Never SIGTERM the whole process group: every service then gets the signal at the same instant as the
+ * supervisor, and the supervisor's loop reaps a service that exited before it looks at its own pending
+ * SIGTERM — so it restarts that service first ("Restarting service node-active"). In a process started
+ * as `pg_autoctl create postgres … --run`, restarting node-active re-runs the whole `create`, which
+ * (pg_autoctl 2.0) took the registered node for dropped, tried to register it again, failed, and
+ * deleted the keeper's state file: the next start of that node failed with "Failed to read Keeper state".
  */
 export async function stopPostgresNode(
   keeper: ProcessIdentity,
   options: { timeoutMs?: number; goneTimeoutMs?: number } = {},
 ): Promise<'stopped' | 'killed' | 'not-running'> {
   const processes = nodeProcessTree(keeper);
-  const outcome = await stopProcessGroup(keeper, { signal: 'SIGTERM', timeoutMs: options.timeoutMs ?? 15_000 });
-  for (const p of processes) if (p.pid !== keeper.pid && isAlive(p)) sigkill(p.pid);
-  await waitForPostgresNodeGone({ keeper, processes, killedAt: Date.now() }, options.goneTimeoutMs ?? 10_000);
+  let outcome: 'stopped' | 'killed' | 'not-running';
+  if (!isAlive(keeper)) {
+    outcome = 'not-running';
+  } else {
+    try {
+      process.kill(keeper.pid, 'SIGTERM');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+    outcome = (await waitForExit(keeper, options.timeoutMs ?? 15_000)) ? 'stopped' : 'killed';
+  }
+  // Whatever is left: the group (unless its id now names another process: then it is not ours) and
+  // every process of the tree as it was, plus group members that appeared since.
+  const left = [...processes, ...nodeProcessTree(keeper)];
+  if (procStat(keeper.pid) === undefined || exists(keeper)) killGroup(keeper.pid);
+  for (const p of left) if (exists(p)) sigkill(p.pid);
+  await waitForPostgresNodeGone({ keeper, processes: left, killedAt: Date.now() }, options.goneTimeoutMs ?? 10_000);
   return outcome;
 }

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Component, Topology } from '#libs/topology';
 import type { LabContext } from '../../lab-context.js';
+import type { LabPaths } from '../../lab-paths.js';
 import type { RunOptions, RunResult } from '../../process/run-command.js';
 
 /** Where the PostgreSQL 15 server binaries are (Debian's layout); FAULTLINE_PG_BINDIR overrides it. */
@@ -52,8 +53,11 @@ export interface PgLayout {
   readonly createdMarker: string;
 }
 
-export function pgLayout(component: Component, ctx: LabContext): PgLayout {
-  const home = ctx.paths.dataOf(component.id);
+export const pgLayout = (component: Component, ctx: LabContext): PgLayout => pgLayoutIn(ctx.paths, component.id);
+
+/** The layout of component `id` in a lab's folders (what `pgLayout` gives, without a lab context). */
+export function pgLayoutIn(paths: LabPaths, id: string): PgLayout {
+  const home = paths.dataOf(id);
   const pgdata = join(home, 'pgdata');
   const xdgConfigHome = join(home, 'xdg-config');
   const xdgDataHome = join(home, 'xdg-data');
@@ -62,12 +66,12 @@ export function pgLayout(component: Component, ctx: LabContext): PgLayout {
     pgdata,
     xdgConfigHome,
     xdgDataHome,
-    xdgRuntimeDir: join(ctx.paths.runDir, component.id),
-    socketDir: join(ctx.paths.runDir, 'pg'),
-    logFile: ctx.paths.logFile(component.id),
+    xdgRuntimeDir: join(paths.runDir, id),
+    socketDir: join(paths.runDir, 'pg'),
+    logFile: paths.logFile(id),
     pgLogDir: join(home, 'log'),
     pgLog: join(home, 'log', 'postgresql.log'),
-    pgLogLink: ctx.paths.logFile(`${component.id}.postgres`),
+    pgLogLink: paths.logFile(`${id}.postgres`),
     autoctlConfig: join(xdgConfigHome, 'pg_autoctl', pgdata, 'pg_autoctl.cfg'),
     keeperState: join(xdgDataHome, 'pg_autoctl', pgdata, 'pg_autoctl.state'),
     keeperInit: join(xdgDataHome, 'pg_autoctl', pgdata, 'pg_autoctl.init'),
@@ -238,6 +242,34 @@ export const isCreated = (layout: PgLayout): boolean => existsSync(layout.create
 /** `pg_autoctl create` finished for this keeper: its state file exists and its init file is gone. */
 export const isKeeperCreated = (layout: PgLayout): boolean =>
   existsSync(layout.keeperState) && !existsSync(layout.keeperInit) && existsSync(layout.autoctlConfig);
+
+/**
+ * What pg_autoctl keeps for this instance, for the log and for error messages: every file in its config
+ * and data folders (pg_autoctl.cfg; pg_autoctl.state, pg_autoctl.init, a leftover pg_autoctl.state.new)
+ * with size and modification time, and whether PGDATA holds a cluster. A failed start is explained by
+ * this line (e.g. "pg_autoctl.init 1024 B …, no pg_autoctl.state": a `create` that failed half-way).
+ */
+export function describeKeeperFiles(layout: PgLayout): string {
+  const listing = (dir: string): string[] => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return [];
+    }
+    return names.map((name) => {
+      try {
+        const st = statSync(join(dir, name));
+        return `${name} ${st.size} B ${st.mtime.toISOString().slice(11, 23)}`;
+      } catch {
+        return `${name} (vanished)`;
+      }
+    });
+  };
+  const files = [...listing(dirname(layout.autoctlConfig)), ...listing(dirname(layout.keeperState))];
+  const missing = [layout.autoctlConfig, layout.keeperState].filter((f) => !existsSync(f)).map((f) => `no ${f.slice(f.lastIndexOf('/') + 1)}`);
+  return [...(files.length > 0 ? files : ['no pg_autoctl files']), ...missing, hasPgData(layout) ? 'PGDATA has PG_VERSION' : 'PGDATA has no PG_VERSION'].join(', ');
+}
 
 /**
  * Writes pg_autoctl.cfg before `pg_autoctl create` runs: create reads an existing file and merges its

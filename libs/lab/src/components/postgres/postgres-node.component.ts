@@ -9,6 +9,7 @@ import {
   APP_DATABASE,
   applyAutoctlConfig,
   assertSamePort,
+  describeKeeperFiles,
   ensurePgFolders,
   errorText,
   hasPgData,
@@ -28,7 +29,7 @@ import {
   writePgConfig,
   type PgLayout,
 } from './postgres-instance.js';
-import { postgresNodeState, queryPostgresNodes } from './postgres-roles.js';
+import { describeState, postgresNodeState, queryPostgresNodes } from './postgres-roles.js';
 import { keeperSettings, loggingSettings, memorySettings, replicationSettings } from './postgres-settings.js';
 
 const formationOf = (node: Component, ctx: LabContext): string => {
@@ -86,19 +87,23 @@ async function ensureFormation(ctx: LabContext, layout: PgLayout, node: Componen
   }
 }
 
+/** The monitor's registrations of this node: by its registered address, or by its name in its formation. */
+const registrationsOf = (ctx: LabContext, node: Component, formation: string) => {
+  const address = registeredAddress(node, ctx);
+  return monitorQuery<{ nodeid: number; reportedstate: string; goalstate: string }>(
+    ctx,
+    `select nodeid::int as nodeid, reportedstate::text as reportedstate, goalstate::text as goalstate from pgautofailover.node
+      where (nodehost = $1 and nodeport = $2) or (formationid = $3 and nodename = $4)`,
+    [address.host, address.port, formation, node.id],
+  );
+};
+
 /**
  * A node whose data is gone but that the monitor still knows (data removed by hand, or a `create` that
  * failed before writing its state) would be refused by the monitor: forget it there first.
  */
 async function forgetStaleRegistration(ctx: LabContext, layout: PgLayout, node: Component, formation: string): Promise<void> {
-  const address = registeredAddress(node, ctx);
-  const stale = await monitorQuery<{ nodeid: number }>(
-    ctx,
-    `select nodeid::int as nodeid from pgautofailover.node
-      where (nodehost = $1 and nodeport = $2) or (formationid = $3 and nodename = $4)`,
-    [address.host, address.port, formation, node.id],
-  );
-  for (const { nodeid } of stale) {
+  for (const { nodeid } of await registrationsOf(ctx, node, formation)) {
     appendFileSync(layout.logFile, `faultline: ${node.id} has no data but the monitor knows it as node ${nodeid}: removing that registration\n`);
     await monitorQuery(ctx, 'select pgautofailover.remove_node($1::bigint, true)', [nodeid]);
   }
@@ -145,6 +150,13 @@ function keeperConfig(node: Component, ctx: LabContext, layout: PgLayout): Recor
     'pg_autoctl.role': 'keeper',
     'pg_autoctl.monitor': keeperMonitorUri(node, ctx),
     'pg_autoctl.formation': formationOf(node, ctx),
+    // The only group of a pgsql formation, which the monitor assigns anyway. Without it here, a process
+    // started as `create … --run` keeps group -1 in memory for its whole life (pg_autoctl writes the
+    // assigned group to this file, not to its own memory), and its supervisor restarts a dead node-active
+    // service by re-running `create`: that looks the node up in group -1, finds nothing, takes it for
+    // dropped and registers it again — which fails, and pg_autoctl then deletes the keeper's state file.
+    // With group 0 the re-run finds the node and goes on as node-active.
+    'pg_autoctl.group': '0',
     'pg_autoctl.name': node.id,
     'pg_autoctl.hostname': registeredAddress(node, ctx).host,
     'pg_autoctl.nodekind': 'standalone',
@@ -211,6 +223,8 @@ export const postgresNodeRunner: ComponentRunner = {
     const layout = pgLayout(node, ctx);
     const formation = formationOf(node, ctx);
     await ensurePgFolders(ctx, layout, node.port);
+    // One line per start: what a failed start is explained by (postgres-ha.md; `faultline logs <node>`).
+    appendFileSync(layout.logFile, `faultline: preparing ${node.id}; keeper files: ${describeKeeperFiles(layout)}\n`);
 
     if (isKeeperCreated(layout) && hasPgData(layout)) {
       assertSamePort(layout, node);
@@ -222,10 +236,25 @@ export const postgresNodeRunner: ComponentRunner = {
     }
 
     await ensureFormation(ctx, layout, node, formation);
-    if (existsSync(layout.keeperInit)) {
+    if (existsSync(layout.keeperInit) && existsSync(layout.keeperState) && existsSync(layout.autoctlConfig)) {
       // A `create` interrupted after registering: the next launch resumes it with the same config.
       if (hasPgData(layout)) writePgConfig(ctx, layout, nodeSettings);
       return;
+    }
+    // Past this point the node is created afresh: its data, pg_autoctl's files and its registration go.
+    // Never for a cluster the monitor still has as a member (its keeper state was lost, not its data):
+    // wiping it would lose a primary's writes, and removing a primary's registration fails the shard over.
+    if (hasPgData(layout)) {
+      const registered = await registrationsOf(ctx, node, formation);
+      if (registered.length > 0) {
+        const known = registered.map((r) => `node ${r.nodeid} (${describeState(r.reportedstate, r.goalstate)})`).join(', ');
+        const message =
+          `${node.id} has a Postgres cluster in ${layout.pgdata} and the monitor has it as ${known}, but pg_autoctl's keeper state is gone ` +
+          `(${describeKeeperFiles(layout)}): faultline does not wipe a registered node's data. ` +
+          `Remove the lab's data (faultline down --purge) to start afresh.`;
+        appendFileSync(layout.logFile, `faultline: ${message}\n`);
+        throw new Error(message);
+      }
     }
     for (const dir of [layout.pgdata, join(layout.home, 'backup'), layout.xdgConfigHome, layout.xdgDataHome]) rmSync(dir, { recursive: true, force: true });
     await ensurePgFolders(ctx, layout, node.port);
