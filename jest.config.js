@@ -25,8 +25,11 @@ export const common = {
 };
 
 export const unit = { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaos}/**/*.spec.ts'] };
-export const int = { ...common, displayName: 'int', testMatch: ['<rootDir>/test/int/**/*.test.ts'] };
-export const e2e = { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] };
+// Suites against real servers end by killing what they started; a stray socket or timer in a client library must
+// not keep CI waiting forever after the last test (it once hung a CI run until its deadline), so Jest exits anyway.
+const realServers = { forceExit: true };
+export const int = { ...common, ...realServers, displayName: 'int', testMatch: ['<rootDir>/test/int/**/*.test.ts'] };
+export const e2e = { ...common, ...realServers, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] };
 
 /** `npx jest` runs all; `npm run test:unit|test:int|test:e2e -- <path>` run one suite. */
 export default { projects: [unit, int, e2e] };

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { describeError } from '#libs/health';
 import { PINO_LOGGER } from '#libs/observability';
@@ -11,7 +12,7 @@ import { UserService } from './users/user.service.js';
  */
 @Injectable()
 export class UserServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private schema: Promise<void> | undefined;
 
   constructor(
@@ -24,20 +25,23 @@ export class UserServiceLifecycle implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    // A shard that is down would hold the shutdown for a whole write deadline: give up at once.
+    this.stopping.abort();
     await this.schema;
     await this.users.close();
   }
 
   private async ensureSchemaUntilDone(): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
+    const { signal } = this.stopping;
+    for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        await this.users.ensureSchema();
+        await this.users.ensureSchema(signal);
         if (attempt > 1) this.logger.info({ attempt }, 'user schema ready');
         return;
       } catch (error) {
+        if (signal.aborted) return;
         this.logger.warn({ attempt, error: describeError(error).message }, 'user schema not ready yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+        await setTimeout(Math.min(250 * attempt, 2_000), undefined, { signal }).catch(() => undefined);
       }
     }
   }

@@ -98,7 +98,7 @@ export class UserService {
   }
 
   /** Creates the event store's and the service's tables on every shard's primary, if missing. */
-  async ensureSchema(): Promise<void> {
+  async ensureSchema(signal?: AbortSignal): Promise<void> {
     await Promise.all(
       this.router.shardIds.map((shard) =>
         this.router.write(
@@ -107,7 +107,7 @@ export class UserService {
             await ensureEventStoreSchema(node.dataSource);
             await ensureUserSchema(node.dataSource);
           },
-          this.writeOptions,
+          { ...this.writeOptions, ...(signal && { signal }) },
         ),
       ),
     );
