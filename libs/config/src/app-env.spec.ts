@@ -17,7 +17,7 @@ const shards = [
 
 describe('toAppEnv', () => {
   it.each<AppConfig>([
-    { app: 'gateway', ...base, redis: { url: 'redis://127.0.0.1:26379' }, nats, api: { rateLimitPerSecond: 50, sessionTtlSeconds: 600 } },
+    { app: 'gateway', ...base, redis: { url: 'redis://127.0.0.1:26379' }, nats, api: { rateLimitPerSecond: 50, sessionTtlSeconds: 600, sessionSecret: 's'.repeat(32) } },
     { app: 'user', ...base, shards, redis: { url: 'redis://127.0.0.1:26379' }, nats },
     { app: 'media', ...base, shards, nats },
     { app: 'worker', ...base, redis: { url: 'redis://127.0.0.1:26379' }, nats, shards },

@@ -19,6 +19,7 @@ export function toAppEnv(config: AppConfig): Record<string, string> {
       ? {
           FAULTLINE_RATE_LIMIT_PER_SECOND: String(config.api.rateLimitPerSecond),
           FAULTLINE_SESSION_TTL_SECONDS: String(config.api.sessionTtlSeconds),
+          FAULTLINE_SESSION_SECRET: config.api.sessionSecret,
         }
       : {}),
   };

@@ -48,8 +48,13 @@ interface BaseAppConfig {
 export interface ApiConfig {
   /** Requests per second one client (a session's user, else its address) may make; more get 429. */
   readonly rateLimitPerSecond: number;
-  /** A session expires this long after its last use. */
+  /** A session expires this long after login: the token carries its expiry, so every gateway agrees. */
   readonly sessionTtlSeconds: number;
+}
+
+/** What signs the session tokens: the same for every gateway of a lab, so any of them (in any DC) verifies any token. */
+export interface SessionSecretConfig {
+  readonly sessionSecret: string;
 }
 
 export const DEFAULT_API_CONFIG: ApiConfig = { rateLimitPerSecond: 100, sessionTtlSeconds: 86_400 };
@@ -58,7 +63,7 @@ export interface GatewayConfig extends BaseAppConfig {
   readonly app: 'gateway';
   readonly redis: RedisConfig;
   readonly nats: NatsConfig;
-  readonly api: ApiConfig;
+  readonly api: ApiConfig & SessionSecretConfig;
 }
 
 export interface UserConfig extends BaseAppConfig {

@@ -126,6 +126,8 @@ export const envSchema = z.object({
   FAULTLINE_SHARDS: shardsJson.optional(),
   FAULTLINE_RATE_LIMIT_PER_SECOND: positiveInteger.default(DEFAULT_API_CONFIG.rateLimitPerSecond),
   FAULTLINE_SESSION_TTL_SECONDS: positiveInteger.default(DEFAULT_API_CONFIG.sessionTtlSeconds),
+  // Never echoed: a secret. Shared by every gateway of the lab, so any of them verifies any session token.
+  FAULTLINE_SESSION_SECRET: text('a secret of at least 32 characters').min(32, 'must be at least 32 characters').optional(),
 });
 
 export type EnvVariable = keyof typeof envSchema.shape | 'FAULTLINE_APP';

@@ -24,6 +24,7 @@ const fullEnv = (overrides: Env = {}): Env => ({
   FAULTLINE_REDIS_URL: 'redis://127.0.0.1:16379',
   FAULTLINE_NATS_SERVERS: 'nats://127.0.0.1:14222, nats://127.0.0.1:14223',
   FAULTLINE_SHARDS: shards,
+  FAULTLINE_SESSION_SECRET: 'a-session-secret-of-32-characters!',
   ...overrides,
 });
 
@@ -173,6 +174,7 @@ describe('loadAppConfig', () => {
       expect(issuesOf({ FAULTLINE_APP: 'gateway', FAULTLINE_HTTP_PORT: 'x' }).map((issue) => issue.variable)).toEqual([
         'FAULTLINE_REDIS_URL',
         'FAULTLINE_NATS_SERVERS',
+        'FAULTLINE_SESSION_SECRET',
         'FAULTLINE_INSTANCE_ID',
         'FAULTLINE_DC',
         'FAULTLINE_HTTP_PORT',

@@ -22,7 +22,7 @@ const baseVariables = [
 
 /** Variables only one app reads (all optional, with defaults). */
 const appVariables: { readonly [A in AppName]: readonly EnvVariable[] } = {
-  gateway: ['FAULTLINE_RATE_LIMIT_PER_SECOND', 'FAULTLINE_SESSION_TTL_SECONDS'],
+  gateway: ['FAULTLINE_RATE_LIMIT_PER_SECOND', 'FAULTLINE_SESSION_TTL_SECONDS', 'FAULTLINE_SESSION_SECRET'],
   user: [],
   media: [],
   worker: [],
@@ -84,6 +84,10 @@ export function loadAppConfig(env: Env, expected?: AppName): AppConfig {
     if (input[variable] === undefined) issues.push({ variable, reason: `is required (the ${app} service uses ${dependency})` });
   }
 
+  if (app === 'gateway' && input.FAULTLINE_SESSION_SECRET === undefined) {
+    issues.push({ variable: 'FAULTLINE_SESSION_SECRET', reason: 'is required (it signs the session tokens; the same value for every gateway)' });
+  }
+
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) issues.push(...issuesOf(parsed.error));
   if (issues.length > 0 || !parsed.success || app === undefined) throw new ConfigError(issues);
@@ -107,7 +111,11 @@ export function loadAppConfig(env: Env, expected?: AppName): AppConfig {
         ...base,
         redis: redis(),
         nats: nats(),
-        api: { rateLimitPerSecond: values.FAULTLINE_RATE_LIMIT_PER_SECOND, sessionTtlSeconds: values.FAULTLINE_SESSION_TTL_SECONDS },
+        api: {
+          rateLimitPerSecond: values.FAULTLINE_RATE_LIMIT_PER_SECOND,
+          sessionTtlSeconds: values.FAULTLINE_SESSION_TTL_SECONDS,
+          sessionSecret: present(values.FAULTLINE_SESSION_SECRET, 'FAULTLINE_SESSION_SECRET'),
+        },
       };
     case 'user':
       return { app, ...base, shards: shards(), redis: redis(), nats: nats() };

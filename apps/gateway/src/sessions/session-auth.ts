@@ -12,7 +12,7 @@ export class SessionAuth {
     const token = bearerTokenOf(request.headers.authorization);
     if (token === undefined) throw new UnauthenticatedError('this request needs a session: send "Authorization: Bearer <token>" from POST /v1/sessions');
     const session = await this.sessions.resolve(token);
-    if (!session) throw new UnauthenticatedError('the session is unknown or expired: log in again with POST /v1/sessions');
+    if (!session) throw new UnauthenticatedError('the session is unknown, expired or logged out: log in again with POST /v1/sessions');
     return session;
   }
 }

@@ -6,6 +6,7 @@ import { parseRequest } from '../http/parse-request.js';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard.js';
 import { ServiceClient } from '../services/service-client.js';
 import { SessionAuth } from './session-auth.js';
+import { SessionRevocations } from './session-revocations.js';
 import { SessionStore } from './session.store.js';
 
 @Controller('v1/sessions')
@@ -16,6 +17,7 @@ export class SessionsController {
     @Inject(ServiceClient) private readonly services: ServiceClient,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(SessionAuth) private readonly auth: SessionAuth,
+    @Inject(SessionRevocations) private readonly revocations: SessionRevocations,
   ) {}
 
   /** Log in: `{ email, password }` → `{ token, userId, expiresInSeconds }`. */
@@ -32,6 +34,8 @@ export class SessionsController {
   @Delete('current')
   @HttpCode(204)
   async destroy(@Req() request: FastifyRequest): Promise<void> {
-    await this.sessions.destroy(await this.auth.require(request));
+    const session = await this.auth.require(request);
+    await this.sessions.destroy(session);
+    await this.revocations.announce(session.sid, session.expiresAt);
   }
 }

@@ -11,7 +11,8 @@ export interface RedisConnectionOptions {
 /**
  * The instance's Redis connection. It connects in the background and never throws: while Redis
  * is away commands fail at once (no offline queue, so callers degrade instead of piling up
- * work), and it keeps reconnecting every second at most until Redis is back.
+ * work), a silent Redis fails them within a second, and it keeps reconnecting every second at
+ * most until Redis is back.
  */
 export function createRedisConnection(options: RedisConnectionOptions, logger: Logger): Redis {
   const redis = new Redis(options.url, {
@@ -19,6 +20,9 @@ export function createRedisConnection(options: RedisConnectionOptions, logger: L
     connectTimeout: 1_000,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // A Redis that stops answering without closing the socket (paused, blackholed: the gray failures the
+    // lab injects) fails each command after a second instead of hanging the request that waits on it.
+    commandTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(100 * attempt, 1_000),
     // How long disconnect() waits for a socket to close before destroying it. ioredis arms this
     // timer even for a socket that is already gone, which kept the process alive 2 s (default).

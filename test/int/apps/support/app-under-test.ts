@@ -34,6 +34,7 @@ export function appEnv(app: AppName, endpoints: Endpoints): Env {
     FAULTLINE_HTTP_HOST: '127.0.0.1',
     FAULTLINE_HTTP_PORT: '0',
     FAULTLINE_LOG_LEVEL: 'silent',
+    FAULTLINE_SESSION_SECRET: 'test-session-secret-of-at-least-32-chars',
     FAULTLINE_REDIS_URL: endpoints.redis,
     FAULTLINE_NATS_SERVERS: endpoints.nats,
     FAULTLINE_SHARDS:

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { appDependencies, loadAppConfig } from '#libs/config';
 import { isAppKind, loadProfile, type AppKind, type Component } from '#libs/topology';
@@ -9,7 +12,8 @@ import { appConfigOf, gatewayRunner } from './app.component.js';
 const ctxFor = (profile: string) =>
   createLabContext({
     topology: loadProfile(profile),
-    paths: labPaths('/tmp/unused'),
+    // A real folder: the gateways' session secret is made in it on first use.
+    paths: labPaths(mkdtempSync(join(tmpdir(), 'faultline-app-spec-'))),
     isRoot: false,
     faultlineBin: '/repo/bin/faultline.js',
     faultProxyUrl: 'http://127.0.0.1:21000',
@@ -22,6 +26,14 @@ describe('the environment the lab gives each app instance', () => {
 
   it('passes the apps\' own config validation, for every instance of the full lab', () => {
     for (const app of apps) expect(() => loadAppConfig(gatewayRunner.launch(app, ctx).env ?? {}, app.kind)).not.toThrow();
+  });
+
+  it('gives every gateway of a lab the same session secret, and keeps it across calls', () => {
+    const gateways = apps.filter((app) => app.kind === 'gateway').map((app) => appConfigOf(app, ctx));
+    const secrets = new Set(gateways.map((config) => ('api' in config ? config.api.sessionSecret : undefined)));
+    expect(gateways.length).toBeGreaterThan(1);
+    expect(secrets.size).toBe(1);
+    expect([...secrets][0]).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('gives each app exactly the dependencies it declares, each reached through its own link', () => {

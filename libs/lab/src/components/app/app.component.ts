@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_API_CONFIG, toAppEnv, type AppConfig } from '#libs/config';
 import type { AppKind, Component } from '#libs/topology';
 import type { LabContext } from '../../lab-context.js';
+import { labSecret } from '../../lab-secret.js';
 import { httpGet } from '../../readiness/http-get.js';
 import type { ComponentHealth, ComponentRunner, ProcessLaunch } from '../component-runner.js';
 
@@ -31,7 +32,7 @@ export function appConfigOf(component: Component & { kind: AppKind }, ctx: LabCo
     monitorUrl: `postgres://autoctl_node@${via('monitor')}/pg_auto_failover`,
     nodes: shard.nodes.map((nodeId) => ({ name: nodeId, url: `postgres://postgres@${via(nodeId)}/app`, dc: topology.components.find((c) => c.id === nodeId)!.dc! })),
   }));
-  const api = component.kind === 'gateway' ? { api: DEFAULT_API_CONFIG } : {};
+  const api = component.kind === 'gateway' ? { api: { ...DEFAULT_API_CONFIG, sessionSecret: labSecret(ctx.paths, 'session') } } : {};
   return { app: component.kind, ...base, ...redis, ...api, ...(hasLink(topology.shards[0]!.nodes[0]!) ? { shards: shards() } : {}) } as AppConfig;
 }
 
