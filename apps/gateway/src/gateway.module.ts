@@ -8,12 +8,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { ApiErrorFilter } from './http/api-error.filter.js';
+import { MediaController } from './media/media.controller.js';
+import { mediaProviders } from './media/media.providers.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { ServiceCallMetrics } from './services/service-call.metrics.js';
 import { ServiceClient } from './services/service-client.js';
 import { SessionAuth } from './sessions/session-auth.js';
+import { SessionRevocations } from './sessions/session-revocations.js';
+import { SessionTokens } from './sessions/session-token.js';
 import { SessionStore } from './sessions/session.store.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -37,10 +41,15 @@ export class GatewayModule {
           ],
         }),
       ],
-      controllers: [UsersController, SessionsController, OpenApiController],
+      controllers: [UsersController, SessionsController, MediaController, OpenApiController],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
-        { provide: SessionStore, inject: [Redis], useFactory: (redis: Redis) => new SessionStore(redis, config.api.sessionTtlSeconds) },
+        {
+          provide: SessionStore,
+          inject: [Redis],
+          useFactory: (redis: Redis) => new SessionStore(redis, new SessionTokens(config.api.sessionSecret), config.api.sessionTtlSeconds),
+        },
+        SessionRevocations,
         { provide: SessionAuth, inject: [SessionStore], useFactory: (sessions: SessionStore) => new SessionAuth(sessions) },
         { provide: RateLimiter, inject: [Redis], useFactory: (redis: Redis) => new RateLimiter(redis, config.api.rateLimitPerSecond) },
         RateLimitGuard,
@@ -50,6 +59,7 @@ export class GatewayModule {
           inject: [ClientNats, ServiceCallMetrics],
           useFactory: (nats: ClientNats, metrics: ServiceCallMetrics) => new ServiceClient(nats, metrics),
         },
+        ...mediaProviders,
       ],
     };
   }

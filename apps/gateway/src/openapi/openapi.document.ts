@@ -1,5 +1,6 @@
 import { authenticateRequestSchema, changeEmailRequestSchema, registerUserRequestSchema, updateProfileRequestSchema } from '#libs/contracts';
 import { z } from 'zod';
+import { mediaOpenApi } from '../media/media.openapi.js';
 
 /** A request body's JSON Schema, generated from the very zod schema the route validates with. */
 const bodySchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -55,6 +56,7 @@ export function openApiDocument(): Record<string, unknown> {
             requestId: { type: 'string' },
           },
         },
+        ...mediaOpenApi.schemas,
         UserProfile: {
           type: 'object',
           required: ['id', 'email', 'name', 'version', 'registeredAt', 'updatedAt'],
@@ -133,6 +135,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...mediaOpenApi.paths({ errorResponse, common, authenticated, idempotencyKey }),
       '/v1/sessions/current': {
         delete: { summary: 'Log out', security: [{ session: [] }], responses: { '204': { description: 'Logged out everywhere.' }, ...authenticated, ...common } },
       },

@@ -63,6 +63,23 @@ describe('loadBalancerConfig', () => {
     expect(stats).toContain('stats uri /stats');
   });
 
+  it('sends media reads that did not come from the edge to the DC\'s edge (while it is up), everything else to the gateways', () => {
+    const frontend = section(cfg, 'frontend http');
+    expect(frontend).toEqual(
+      expect.arrayContaining(['acl media_read method GET HEAD', 'acl media_path path_beg /v1/media/', 'acl via_edge req.hdr(X-Via-Edge) -m found']),
+    );
+    expect(frontend.filter((l) => l.startsWith('use_backend') || l.startsWith('default_backend'))).toEqual([
+      'use_backend edge if media_read media_path !via_edge { nbsrv(edge) gt 0 }',
+      'default_backend gateways',
+    ]);
+    const edge = ctx.component('dc-b.edge');
+    const backend = section(cfg, 'backend edge');
+    expect(backend).toContain('http-check send meth GET uri /edge-health ver HTTP/1.1 hdr Host dc-b.lb');
+    expect(backend.filter((l) => l.startsWith('server '))).toEqual([
+      `server dc-b.edge 127.0.0.1:${edge.port} check inter 500ms fastinter 250ms downinter 1s fall 2 rise 2  # direct: no link in the topology`,
+    ]);
+  });
+
   it('runs in the foreground with its logs on stdout and bounded memory', () => {
     const global = section(cfg, 'global');
     expect(global).toContain('log stdout format raw local0 info');

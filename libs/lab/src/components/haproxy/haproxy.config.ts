@@ -1,11 +1,13 @@
 import type { Component, Link } from '#libs/topology';
 import type { LabContext } from '../../lab-context.js';
-import { EDGE_HEALTH_URI } from '../nginx/nginx.config.js';
+import { EDGE_HEALTH_URI, MEDIA_PREFIX, VIA_EDGE_HEADER } from '../nginx/nginx.config.js';
 
 type ConfigContext = Pick<LabContext, 'topology' | 'link' | 'component'>;
 
 /** The LB backend's name; the LB's `/lb-health` is down when it has no server up. */
 export const GATEWAYS_BACKEND = 'gateways';
+/** The LB backend of its DC's CDN edge, for media reads (see `loadBalancerConfig`). */
+export const EDGE_BACKEND = 'edge';
 /** Answered by the LB frontend itself: 200 while ≥ 1 gateway is up, 503 otherwise. */
 export const LB_HEALTH_URI = '/lb-health';
 /** What the LB checks on each gateway. */
@@ -86,12 +88,20 @@ export const gatewayLinks = (lb: Component, ctx: ConfigContext): Link[] =>
  * A DC's load balancer: round robin over the DC's gateways (each through its link's proxy) with active
  * health checks, retries on another gateway, `/lb-health` for the geo front, and the DC stamped on every
  * response (`X-Served-By-DC`, set here so it holds on every path: geo → LB, geo → edge → LB, direct).
+ *
+ * Media reads (GET/HEAD under /v1/media/) that did not come from the edge go to the DC's edge, so that a
+ * client who reaches the LB directly — the `minimal` profile's entrypoint, without a geo front — gets the
+ * CDN too. The edge marks its own requests to the LB (`X-Via-Edge`), which then go to the gateways: no
+ * loop. The LB reaches the edge at its own address (the topology has no LB → edge link to fault), with a
+ * health check; while the edge is down, media reads go straight to the gateways, uncached. A client that
+ * sends X-Via-Edge itself only skips the cache.
  */
 export function loadBalancerConfig(lb: Component, ctx: ConfigContext): string {
   const dc = lb.dc;
   if (!dc) throw new Error(`load balancer ${lb.id} has no data center`);
   const gateways = gatewayLinks(lb, ctx);
   if (gateways.length === 0) throw new Error(`load balancer ${lb.id} has no gateway links`);
+  const edge = ctx.component(`${dc}.edge`);
   return [
     ...globalAndDefaults(lb),
     'frontend http',
@@ -100,6 +110,10 @@ export function loadBalancerConfig(lb: Component, ctx: ConfigContext): string {
     `  monitor-uri ${LB_HEALTH_URI}`,
     `  monitor fail if { nbsrv(${GATEWAYS_BACKEND}) lt 1 }`,
     `  http-after-response set-header ${DC_HEADER} ${dc}`,
+    '  acl media_read method GET HEAD',
+    `  acl media_path path_beg ${MEDIA_PREFIX}`,
+    `  acl via_edge req.hdr(${VIA_EDGE_HEADER}) -m found`,
+    `  use_backend ${EDGE_BACKEND} if media_read media_path !via_edge { nbsrv(${EDGE_BACKEND}) gt 0 }`,
     `  default_backend ${GATEWAYS_BACKEND}`,
     '',
     `backend ${GATEWAYS_BACKEND}`,
@@ -110,6 +124,12 @@ export function loadBalancerConfig(lb: Component, ctx: ConfigContext): string {
     '  http-check expect status 200',
     `  default-server ${CHECK}`,
     ...gateways.map((l) => `  server ${l.to} ${addr(l.listen)}  # ${l.name}`),
+    '',
+    `backend ${EDGE_BACKEND}`,
+    '  option httpchk',
+    `  http-check send meth GET uri ${EDGE_HEALTH_URI} ver HTTP/1.1 hdr Host ${lb.id}`,
+    '  http-check expect status 200',
+    `  server ${edge.id} ${addr(edge)} ${CHECK}  # direct: no link in the topology`,
     '',
     ...statsFrontend(lb),
   ].join('\n');

@@ -17,6 +17,14 @@ describe('natsConfig', () => {
     expect(conf).not.toContain('cluster {');
   });
 
+  it('lets messages carry the largest media upload, base64-encoded', () => {
+    const topology = loadProfile('minimal');
+    const conf = natsConfig(topology.components.find((c) => c.kind === 'nats')!, topology, paths);
+    expect(conf).toMatch(/^max_payload: 16MB$/m);
+    // MAX_MEDIA_BYTES (8 MiB) in base64 plus room for the JSON envelope.
+    expect(Math.ceil((8 * 1024 * 1024) / 3) * 4 + 64 * 1024).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('with two DCs: a cluster with one route per nats-route link from the node, through the link proxy', () => {
     const topology = loadProfile('full');
     for (const dc of ['dc-a', 'dc-b']) {

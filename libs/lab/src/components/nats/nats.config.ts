@@ -16,6 +16,13 @@ export const NATS_CLUSTER_NAME = 'faultline';
  */
 export const NATS_ROUTE_ADVERTISE = '127.0.0.1:1';
 
+/**
+ * Largest message a client may publish (nats-server's default is 1 MB). Media travel base64-encoded
+ * inside request and reply messages: MAX_MEDIA_BYTES (8 MiB) is ≈ 11.2 MB encoded, plus the JSON around it.
+ * Above 8 MB nats-server warns at start ("Maximum payloads over 8.00 MB are generally discouraged"): expected.
+ */
+export const NATS_MAX_PAYLOAD = '16MB';
+
 /** How often servers ping clients and routes, and how many unanswered pings close a connection. */
 const PING_INTERVAL = '5s';
 const PING_MAX = 2;
@@ -47,6 +54,7 @@ export function natsConfig(component: Component, topology: Topology, paths: Pick
     `ping_interval: ${str(PING_INTERVAL)}`,
     `ping_max: ${PING_MAX}`,
     `write_deadline: "5s"`,
+    `max_payload: ${NATS_MAX_PAYLOAD}`,
   ];
   if (component.dc) lines.push(`server_tags: [${str(`dc:${component.dc}`)}]`);
   lines.push(

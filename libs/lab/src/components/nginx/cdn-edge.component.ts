@@ -2,9 +2,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { httpGet } from '../../readiness/http-get.js';
 import type { ComponentHealth, ComponentRunner, ProcessLaunch } from '../component-runner.js';
+import { describeEdgeCacheStats, readEdgeCacheStats } from './edge-cache-stats.js';
 import { EDGE_HEALTH_URI, edgeConfig, edgeFiles } from './nginx.config.js';
 
-/** A DC's CDN edge: nginx (foreground, `daemon off` in its config) caching media reads; see `edgeConfig`. */
+/**
+ * A DC's CDN edge: nginx (foreground, `daemon off` in its config) caching media reads; see `edgeConfig`.
+ * Its health detail counts the X-Cache values of its answers so far (from its access log).
+ */
 export const cdnEdgeRunner: ComponentRunner = {
   kind: 'cdn-edge',
 
@@ -23,12 +27,18 @@ export const cdnEdgeRunner: ComponentRunner = {
     return { command: 'nginx', args: ['-p', files.prefix, '-c', files.config], stopSignal: 'SIGTERM' };
   },
 
-  async check(component): Promise<ComponentHealth> {
+  async check(component, ctx): Promise<ComponentHealth> {
+    let answer;
     try {
-      const answer = await httpGet(`http://${component.host}:${component.port}${EDGE_HEALTH_URI}`, { timeoutMs: 1000 });
-      return answer.status === 200 ? { healthy: true } : { healthy: false, detail: `${EDGE_HEALTH_URI} answered ${answer.status}` };
+      answer = await httpGet(`http://${component.host}:${component.port}${EDGE_HEALTH_URI}`, { timeoutMs: 1000 });
     } catch (error) {
       return { healthy: false, detail: (error as Error).message };
+    }
+    if (answer.status !== 200) return { healthy: false, detail: `${EDGE_HEALTH_URI} answered ${answer.status}` };
+    try {
+      return { healthy: true, detail: describeEdgeCacheStats(await readEdgeCacheStats(edgeFiles(component, ctx.paths).accessLog)) };
+    } catch (error) {
+      return { healthy: true, detail: `cache statistics unavailable: ${(error as Error).message}` };
     }
   },
 };

@@ -66,6 +66,7 @@ describe('edgeConfig', () => {
         `proxy_cache_valid 200 ${topology.cdn.ttlSeconds}s;`,
         'proxy_cache_lock on;',
         'add_header X-Cache $upstream_cache_status always;',
+        'add_header Cache-Control $upstream_http_x_origin_cache_control always;',
         'proxy_pass http://origin_stamped;',
       ]),
     );
@@ -91,6 +92,14 @@ describe('edgeConfig', () => {
     expect(block(c, 'location /v1/media/')).toContain('proxy_cache_valid 200 7s;');
     expect(c).toContain('inactive=18s');
     expect(c).toContain('error_page 500 502 503 504 = @origin_failed;');
+  });
+
+  it('marks every request it sends its origin with X-Via-Edge (the LB sends media reads without it to the edge)', () => {
+    const header = 'proxy_set_header X-Via-Edge "dc-b.edge";';
+    // Media reads (through the stamping server), its pass-through to the origin, and everything else.
+    expect(block(conf, 'location /v1/media/')).toContain(header);
+    expect(block(conf, 'location /', 'first')).toContain(header);
+    expect(block(conf, 'location /', 'last')).toContain(header);
   });
 
   it('logs JSON with the cache status into the log dir', () => {

@@ -8,6 +8,12 @@ type ConfigContext = Pick<LabContext, 'topology' | 'paths' | 'link' | 'isRoot'>;
 export const EDGE_HEALTH_URI = '/edge-health';
 /** Requests under this prefix (GET/HEAD) are cached; everything else passes through uncached. */
 export const MEDIA_PREFIX = '/v1/media/';
+/**
+ * Set (to the edge's id) on every request the edge sends its origin, the DC's load balancer. The load
+ * balancer sends media reads to the edge unless they carry it (see `loadBalancerConfig`): that is what
+ * keeps edge → LB → edge from looping.
+ */
+export const VIA_EDGE_HEADER = 'X-Via-Edge';
 /** Unix socket paths are limited to 108 bytes, the terminating NUL included. */
 const MAX_SOCKET_PATH = 107;
 
@@ -54,7 +60,12 @@ export const originLink = (edge: Component, ctx: Pick<LabContext, 'link'>): Link
  * - the cache itself has `proxy_cache_use_stale updating` only, so nothing else stretches the bound.
  * Writes under /v1/media/ (anything but GET/HEAD) bypass all of it and go straight to the origin.
  *
- * Logs: one JSON object per request in `<logs>/<id>.access.log`, with the cache status.
+ * Logs: one JSON object per request in `<logs>/<id>.access.log`, with the cache status; the lab counts them
+ * (edge-cache-stats.ts: `faultline status` and Prometheus text).
+ *
+ * Every request to the origin carries `X-Via-Edge: <edge id>`: the load balancer routes media reads that
+ * lack it to this edge (so clients of the `minimal` profile, which has no geo front, go through the edge
+ * too), and those that have it to the gateways.
  */
 export function edgeConfig(edge: Component, ctx: ConfigContext): string {
   const { ttlSeconds, staleSeconds } = ctx.topology.cdn;
@@ -68,6 +79,7 @@ export function edgeConfig(edge: Component, ctx: ConfigContext): string {
     '      proxy_http_version 1.1;',
     '      proxy_set_header Connection "";',
     '      proxy_set_header Host $http_host;',
+    `      proxy_set_header ${VIA_EDGE_HEADER} ${q(edge.id)};`,
   ];
 
   return [
@@ -133,8 +145,8 @@ export function edgeConfig(edge: Component, ctx: ConfigContext): string {
     '      proxy_hide_header Cache-Control;',
     '      proxy_hide_header Expires;',
     '      proxy_hide_header X-Accel-Expires;',
-    '      add_header Cache-Control $edge_cache_control;',
-    '      add_header X-Origin-Cache-Control $upstream_http_cache_control;',
+    '      add_header Cache-Control $edge_cache_control always;',
+    '      add_header X-Origin-Cache-Control $upstream_http_cache_control always;',
     '      # An origin failure reaches the cache as a dropped connection: nginx 1.22 applies stale-if-error',
     '      # to connection errors and timeouts, but not to error statuses.',
     '      proxy_intercept_errors on;',
@@ -173,7 +185,8 @@ export function edgeConfig(edge: Component, ctx: ConfigContext): string {
     '      proxy_cache_lock_timeout 5s;',
     '      proxy_hide_header Cache-Control;',
     '      proxy_hide_header X-Origin-Cache-Control;',
-    '      add_header Cache-Control $upstream_http_x_origin_cache_control;',
+    '      # always: an error\'s Cache-Control (no-store on a 404) must reach the client too.',
+    '      add_header Cache-Control $upstream_http_x_origin_cache_control always;',
     '      add_header X-Cache $upstream_cache_status always;',
     '    }',
     '',

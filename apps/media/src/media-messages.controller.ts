@@ -1,0 +1,54 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  attachThumbnailRequestSchema,
+  deleteMediaRequestSchema,
+  getMediaContentRequestSchema,
+  getMediaRequestSchema,
+  MEDIA_PATTERNS,
+  uploadMediaRequestSchema,
+} from '#libs/contracts';
+import { MessageMetrics, serveMessage, type ServeMessageDeps } from '#libs/messaging';
+import { PINO_LOGGER } from '#libs/observability';
+import type { Logger } from 'pino';
+import { translateMediaError } from './media/media-error.translator.js';
+import { MediaService } from './media/media.service.js';
+
+/** The media service's NATS API: each pattern validated at the boundary, answered with an envelope. */
+@Controller()
+export class MediaMessagesController {
+  private readonly deps: ServeMessageDeps;
+
+  constructor(
+    @Inject(MediaService) private readonly media: MediaService,
+    @Inject(MessageMetrics) metrics: MessageMetrics,
+    @Inject(PINO_LOGGER) logger: Logger,
+  ) {
+    this.deps = { metrics, logger, translate: translateMediaError };
+  }
+
+  @MessagePattern(MEDIA_PATTERNS.upload)
+  upload(@Payload() payload: unknown) {
+    return serveMessage(this.deps, MEDIA_PATTERNS.upload, uploadMediaRequestSchema, payload, (m) => this.media.upload(m));
+  }
+
+  @MessagePattern(MEDIA_PATTERNS.get)
+  get(@Payload() payload: unknown) {
+    return serveMessage(this.deps, MEDIA_PATTERNS.get, getMediaRequestSchema, payload, (m) => this.media.getMedia(m));
+  }
+
+  @MessagePattern(MEDIA_PATTERNS.content)
+  content(@Payload() payload: unknown) {
+    return serveMessage(this.deps, MEDIA_PATTERNS.content, getMediaContentRequestSchema, payload, (m) => this.media.getContent(m));
+  }
+
+  @MessagePattern(MEDIA_PATTERNS.attachThumbnail)
+  attachThumbnail(@Payload() payload: unknown) {
+    return serveMessage(this.deps, MEDIA_PATTERNS.attachThumbnail, attachThumbnailRequestSchema, payload, (m) => this.media.attachThumbnail(m));
+  }
+
+  @MessagePattern(MEDIA_PATTERNS.delete)
+  delete(@Payload() payload: unknown) {
+    return serveMessage(this.deps, MEDIA_PATTERNS.delete, deleteMediaRequestSchema, payload, (m) => this.media.delete(m));
+  }
+}
