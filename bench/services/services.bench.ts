@@ -3,10 +3,12 @@ import { createEventStoreDataSource, ensureEventStoreSchema, PostgresEventStore 
 import { startPostgresServer, withFreshDatabase } from '../../test/support/postgres-server.js';
 import { measureAppends, measurePlainInserts, PLAIN_TABLE_SQL, type BenchEvent, type Throughput } from './append-throughput.js';
 import { formatColumns, grouped, median } from './bench-stats.js';
+import { measureJobsThroughput } from './jobs-throughput.js';
 import { measureProfileReads } from './profile-reads.js';
 
-// npm run bench:services [-- --part a|b|all] [-- --json] [-- --seconds 5] [-- --repetitions 3] [-- --writers 16]
+// npm run bench:services [-- --part a|b|c|all] [-- --json] [-- --seconds 5] [-- --repetitions 3] [-- --writers 16]
 //                         [-- --connections 32] [-- --sessions 16] [-- --port-base 31000]
+//                         [-- --jobs 20000] [-- --concurrency 50] [-- --producers 50]
 //
 // (a) event store appends vs plain INSERTs on one throwaway PostgreSQL 15 started for the run with real
 // durability (fsync, synchronous_commit and full_page_writes on: every commit is flushed before it is
@@ -16,9 +18,14 @@ import { measureProfileReads } from './profile-reads.js';
 // (b) cached profile reads through load balancer → gateway → NATS → user service → Redis on a minimal lab
 // started for the run, versus a bare Fastify hello-world, same load generator, alternating. Goal: ≥ 0.35×,
 // and p99 ≤ 20 ms in an open loop at half the measured maximum.
+//
+// (c) BullMQ jobs per second end to end (enqueue → completed, no-op processor, worker concurrency 50) on one
+// throwaway redis-server, versus what that Redis allows: redis-benchmark's ops/s (EVALSHA replaying BullMQ's
+// measured per-round-trip command mix; see jobs-throughput.ts) divided by the round trips one job needs
+// (INFO commandstats before/after). Goal: ≥ 0.5×.
 
 interface Options {
-  readonly part: 'a' | 'b' | 'all';
+  readonly part: 'a' | 'b' | 'c' | 'all';
   readonly connections: number;
   readonly sessions: number;
   readonly portBase: number;
@@ -26,6 +33,9 @@ interface Options {
   readonly seconds: number;
   readonly repetitions: number;
   readonly writers: number;
+  readonly jobs: number;
+  readonly concurrency: number;
+  readonly producers: number;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -38,7 +48,7 @@ function parseOptions(args: readonly string[]): Options {
   };
   const partIndex = args.indexOf('--part');
   const part = partIndex < 0 ? 'all' : args[partIndex + 1];
-  if (part !== 'a' && part !== 'b' && part !== 'all') throw new Error('--part needs a, b or all, e.g. --part b');
+  if (part !== 'a' && part !== 'b' && part !== 'c' && part !== 'all') throw new Error('--part needs a, b, c or all, e.g. --part b');
   return {
     part,
     json: args.includes('--json'),
@@ -48,6 +58,9 @@ function parseOptions(args: readonly string[]): Options {
     connections: valueOf('--connections', 32),
     sessions: valueOf('--sessions', 16),
     portBase: valueOf('--port-base', 31000),
+    jobs: valueOf('--jobs', 20_000),
+    concurrency: valueOf('--concurrency', 50),
+    producers: valueOf('--producers', 50),
   };
 }
 
@@ -71,20 +84,59 @@ async function main(): Promise<void> {
   };
   const results: Record<string, unknown> = {};
   let met = true;
-  if (options.part !== 'b') {
+  if (options.part === 'a' || options.part === 'all') {
     const appends = await benchAppends(options, log);
     results.appends = appends;
     met &&= appends.goal.met;
   }
-  if (options.part !== 'a') {
+  if (options.part === 'b' || options.part === 'all') {
     const reads = await benchProfileReads(options, log);
     results.profileReads = reads;
     met &&= reads.goal.met;
+  }
+  if (options.part === 'c' || options.part === 'all') {
+    const jobs = await benchJobs(options, log);
+    results.jobs = jobs;
+    met &&= jobs.goal.met;
   }
   if (options.json) {
     console.log(JSON.stringify(results, (_, value: unknown) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value)));
   }
   if (!met) process.exitCode = 1;
+}
+
+const JOBS_RATIO_GOAL = 0.5;
+
+async function benchJobs(options: Options, log: (line: string) => void) {
+  log(`${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const measured = await measureJobsThroughput(
+    { jobs: options.jobs, concurrency: options.concurrency, producers: options.producers, repetitions: options.repetitions, requests: 100_000 },
+    log,
+  );
+  const goal = { ratio: `≥ ${JOBS_RATIO_GOAL}×`, met: measured.ratio >= JOBS_RATIO_GOAL };
+  const rt = measured.roundTripsPerJob;
+  log('');
+  log(`round trips per job: ${rt.toFixed(3)} (${Object.entries(measured.commandsByName).filter(([name]) => /^(evalsha|eval|bzpopmin)/.test(name)).map(([name, n]) => `${name} ${n.toFixed(3)}`).join(', ')}); commands Redis ran per job, inside scripts included: ${measured.commandsPerJob.toFixed(1)}; Redis time per job ${measured.redisUsecPerJob.toFixed(1)} µs`);
+  log(`Redis time per EVALSHA: BullMQ's scripts ${measured.bullmqUsecPerEvalsha.toFixed(1)} µs, the replay ${measured.redisBenchmark.usecPerCall.toFixed(1)} µs`);
+  if (measured.unexpectedRequests.length > 0) log(`note: commands neither requests nor in BullMQ's scripts (counted as script commands): ${measured.unexpectedRequests.join(', ')}`);
+  log(
+    formatColumns([
+      ['(medians)', 'per second', 'jobs/s allowed', 'ratio', 'p50 ms', 'p99 ms', 'goal'],
+      ['redis-benchmark SET (trivial round trips)', grouped(measured.redisBenchmark.setPerSecond), grouped(measured.redisBenchmark.setPerSecond / rt), `${measured.ratioVsSet.toFixed(2)}×`, '', '', ''],
+      [`redis-benchmark EVALSHA (BullMQ's mix, ${measured.redisBenchmark.commandsPerCall} cmds/call)`, grouped(measured.redisBenchmark.evalshaPerSecond), grouped(measured.allowedJobsPerSecond), '1.00×', '', '', ''],
+      [
+        `jobs end to end (concurrency ${options.concurrency})`,
+        grouped(measured.jobsPerSecond),
+        '',
+        `${measured.ratio.toFixed(2)}×`,
+        measured.p50Ms.toFixed(1),
+        measured.p99Ms.toFixed(1),
+        `≥ ${JOBS_RATIO_GOAL}× ${goal.met ? 'ok' : 'MISSED'}`,
+      ],
+    ]),
+  );
+  log('');
+  return { benchmark: 'services (c): BullMQ jobs end to end vs what Redis allows', ...measured, goal };
 }
 
 async function benchProfileReads(options: Options, log: (line: string) => void) {
