@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { labPaths, readLabState, type LabPaths } from '#libs/lab';
-import { builtInProfileNames, resolveTopology, type Topology } from '#libs/topology';
+import { builtInProfileNames, MAX_PORT_BASE, resolveTopology, type Topology } from '#libs/topology';
 
 /** The faultline entry script, for processes that are faultline itself (the fault proxy). */
 export const faultlineBin = fileURLToPath(new URL('../../../../bin/faultline.js', import.meta.url));
@@ -16,7 +16,11 @@ export interface LabCommandOptions {
 
 const parsePort = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1024 || n > 64_000) throw new Error(`--port-base must be a whole number from 1024 to 64000, e.g. --port-base 21000 (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1024 || n > MAX_PORT_BASE) {
+    throw new Error(
+      `--port-base must be a whole number from 1024 to ${MAX_PORT_BASE} (the lab's ports must end below 32768, where the kernel picks ports for outgoing connections), e.g. --port-base 21000 (got "${value}")`,
+    );
+  }
   return n;
 };
 

@@ -1,6 +1,5 @@
-import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { describeError } from '#libs/health';
+import { retryUntilDone } from '#libs/health';
 import { PINO_LOGGER } from '#libs/observability';
 import type { ShardRouter } from '#libs/shard-router';
 import type { Logger } from 'pino';
@@ -26,7 +25,11 @@ export class MediaServiceLifecycle implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schema = this.ensureSchemaUntilDone();
+    this.schema = retryUntilDone((signal) => this.media.ensureSchema(signal), {
+      signal: this.stopping.signal,
+      what: 'media schema',
+      log: (level, fields, message) => this.logger[level](fields, message),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -35,20 +38,5 @@ export class MediaServiceLifecycle implements OnApplicationBootstrap, OnApplicat
     await this.schema;
     await this.media.close();
     await this.router.close();
-  }
-
-  private async ensureSchemaUntilDone(): Promise<void> {
-    const { signal } = this.stopping;
-    for (let attempt = 1; !signal.aborted; attempt++) {
-      try {
-        await this.media.ensureSchema(signal);
-        if (attempt > 1) this.logger.info({ attempt }, 'media schema ready');
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.logger.warn({ attempt, error: describeError(error).message }, 'media schema not ready yet; retrying');
-        await setTimeout(Math.min(250 * attempt, 2_000), undefined, { signal }).catch(() => undefined);
-      }
-    }
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '#libs/health';
 import { MessageMetrics } from '#libs/messaging';
 import { AppConfigModule, ObservabilityModule, PINO_LOGGER } from '#libs/observability';
-import { createShardRouter, type ShardRouter } from '#libs/shard-router';
+import { createAppShardRouter, type ShardRouter } from '#libs/shard-router';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { MediaMessagesController } from './media-messages.controller.js';
@@ -22,7 +22,6 @@ import { MediaService } from './media/media.service.js';
 @Module({})
 export class MediaModule {
   static forRoot(config: MediaConfig): DynamicModule {
-    const nodeDc = Object.fromEntries(config.shards.flatMap((shard) => shard.nodes.flatMap((node) => (node.dc ? [[node.name, node.dc]] : []))));
     return {
       module: MediaModule,
       imports: [
@@ -41,15 +40,7 @@ export class MediaModule {
           provide: MEDIA_SHARD_ROUTER,
           inject: [Registry, PINO_LOGGER],
           useFactory: (registry: Registry, logger: Logger): ShardRouter =>
-            createShardRouter({
-              shards: config.shards,
-              dc: config.dc,
-              nodeDc,
-              metrics: registry,
-              applicationName: config.instanceId,
-              entities: [...EVENT_STORE_ENTITIES],
-              log: (level, message, fields) => logger[level](fields ?? {}, message),
-            }),
+            createAppShardRouter(config, { registry, logger, entities: [...EVENT_STORE_ENTITIES] }),
         },
         { provide: MediaService, inject: [MEDIA_SHARD_ROUTER], useFactory: (router: ShardRouter) => new MediaService({ router }) },
         MediaServiceLifecycle,

@@ -1,6 +1,5 @@
-import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { describeError } from '#libs/health';
+import { retryUntilDone } from '#libs/health';
 import { PINO_LOGGER } from '#libs/observability';
 import type { Logger } from 'pino';
 import { UserService } from './users/user.service.js';
@@ -21,7 +20,11 @@ export class UserServiceLifecycle implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schema = this.ensureSchemaUntilDone();
+    this.schema = retryUntilDone((signal) => this.users.ensureSchema(signal), {
+      signal: this.stopping.signal,
+      what: 'user schema',
+      log: (level, fields, message) => this.logger[level](fields, message),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -29,20 +32,5 @@ export class UserServiceLifecycle implements OnApplicationBootstrap, OnApplicati
     this.stopping.abort();
     await this.schema;
     await this.users.close();
-  }
-
-  private async ensureSchemaUntilDone(): Promise<void> {
-    const { signal } = this.stopping;
-    for (let attempt = 1; !signal.aborted; attempt++) {
-      try {
-        await this.users.ensureSchema(signal);
-        if (attempt > 1) this.logger.info({ attempt }, 'user schema ready');
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.logger.warn({ attempt, error: describeError(error).message }, 'user schema not ready yet; retrying');
-        await setTimeout(Math.min(250 * attempt, 2_000), undefined, { signal }).catch(() => undefined);
-      }
-    }
   }
 }

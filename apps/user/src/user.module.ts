@@ -13,7 +13,7 @@ import {
 import { EVENT_STORE_ENTITIES } from '#libs/event-store';
 import { MessageMetrics } from '#libs/messaging';
 import { AppConfigModule, ObservabilityModule, PINO_LOGGER } from '#libs/observability';
-import { createShardRouter, type ShardRouter } from '#libs/shard-router';
+import { createAppShardRouter, type ShardRouter } from '#libs/shard-router';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -28,7 +28,6 @@ const SHARD_ROUTER = Symbol('SHARD_ROUTER');
 @Module({})
 export class UserModule {
   static forRoot(config: UserConfig): DynamicModule {
-    const nodeDc = Object.fromEntries(config.shards.flatMap((shard) => shard.nodes.flatMap((node) => (node.dc ? [[node.name, node.dc]] : []))));
     return {
       module: UserModule,
       imports: [
@@ -52,15 +51,7 @@ export class UserModule {
           provide: SHARD_ROUTER,
           inject: [Registry, PINO_LOGGER],
           useFactory: (registry: Registry, logger: Logger): ShardRouter =>
-            createShardRouter({
-              shards: config.shards,
-              dc: config.dc,
-              nodeDc,
-              metrics: registry,
-              applicationName: config.instanceId,
-              entities: [...EVENT_STORE_ENTITIES],
-              log: (level, message, fields) => logger[level](fields ?? {}, message),
-            }),
+            createAppShardRouter(config, { registry, logger, entities: [...EVENT_STORE_ENTITIES] }),
         },
         {
           provide: ProfileCache,

@@ -37,3 +37,5 @@ export { createEventStoreDataSource, type EventStoreDataSourceOptions } from './
 export { ensureEventStoreSchema } from './schema/ensure-schema.js';
 export { EventStoreSchemaMigration1764115200000 } from './schema/event-store.migration.js';
 export { EVENTS_CHANNEL } from './schema/event-store.schema.js';
+// The relay of libs/event-bus waits on appended events the same way subscriptions do.
+export { WakeSignal } from './subscription/wake-signal.js';

@@ -8,6 +8,7 @@ export {
   isHealthCheckTimeoutError,
 } from './health.errors.js';
 export { describeError } from './describe-error.js';
+export { retryUntilDone, type RetryUntilDoneOptions } from './retry-until-done.js';
 export { runHealthCheck, runHealthChecks } from './run-health-checks.js';
 export { DEFAULT_HEALTH_TIMEOUT_MS, HEALTH_CHECKS } from './health.tokens.js';
 export { HealthService } from './health.service.js';

@@ -22,4 +22,5 @@ export {
 export { classifyNodeFailure, isPrimaryFailure, QUERY_TIMEOUT_CODE, sqlStateOf, type NodeFailure } from './pg-failure.js';
 export { compareLsn, formatLsn, hasReplayed, isLsn, lsnDiff, parseLsn } from './lsn.js';
 export { nodeDcsOf } from './node-dcs.js';
+export { createAppShardRouter, type AppShardSettings, type RouterLogger } from './create-app-shard-router.js';
 export type { EntityList } from './node-connection.js';

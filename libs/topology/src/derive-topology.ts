@@ -1,4 +1,5 @@
 import type { AppKind, Component, DataCenter, Link, LinkKind, Shard, Topology } from './topology.model.js';
+import { PORT_RANGE_SIZE } from './port-range.js';
 import type { TopologySpec } from './topology.spec-schema.js';
 
 const HOST = '127.0.0.1';
@@ -13,8 +14,6 @@ export const fixedPortOffsets = { faultProxyApi: 0, prometheus: 1, dashboard: 2 
 const COMPONENT_PORTS_FROM = 10;
 const PORTS_PER_COMPONENT = 4;
 const LINK_PORTS_FROM = 200;
-/** Size of the port range the lab may use above its base. */
-export const PORT_RANGE_SIZE = 500;
 
 /** Apps that hold state in or read from each kind of dependency. */
 const needsPostgres: readonly AppKind[] = ['user', 'media', 'worker'];

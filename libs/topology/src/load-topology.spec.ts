@@ -114,6 +114,11 @@ describe('validation of a user topology file', () => {
     expect(issues.find((i) => i.path === 'portBase')!.line).toBe(2);
   });
 
+  it('refuses a port range that reaches the kernel\'s ephemeral ports, saying where it must end', () => {
+    const issues = issuesOf('name: mine\nportBase: 40000\ndataCenters:\n  - id: dc-x\n    region: eu\nshards:\n  - primary: dc-x\n    replicas: [dc-x]\n');
+    expect(issues).toEqual([expect.objectContaining({ path: 'portBase', line: 2, message: expect.stringContaining('at most 32268') })]);
+  });
+
   it('reports a YAML syntax error with its line', () => {
     const issues = issuesOf('name: mine\ndataCenters: [\n');
     expect(issues[0]!.line).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PORT_BASE, PORT_RANGE_SIZE } from './port-range.js';
 
 /**
  * The user-editable description of a lab: data centers, how many instances of each app, shards and
@@ -43,8 +44,17 @@ export const topologySpecSchema = z
         staleSeconds: z.number().int().min(0).max(86_400).default(300),
       })
       .default({ ttlSeconds: 60, staleSeconds: 300 }),
-    /** First port of the lab's range; the lab uses about 400 ports from here. */
-    portBase: z.number().int().min(1024).max(64_000).default(21_000),
+    /**
+     * First port of the lab's range; the lab uses up to PORT_RANGE_SIZE ports from here. The range must end
+     * below 32768, where Linux starts handing out ports for outgoing connections: a lab listening there
+     * collides at random with the lab's own client sockets (EADDRINUSE).
+     */
+    portBase: z
+      .number()
+      .int()
+      .min(1024)
+      .max(MAX_PORT_BASE, { message: `must be at most ${MAX_PORT_BASE}: the lab's ${PORT_RANGE_SIZE} ports must end below 32768, where the kernel picks ports for outgoing connections` })
+      .default(21_000),
   })
   .superRefine((spec, ctx) => {
     const ids = spec.dataCenters.map((dc) => dc.id);

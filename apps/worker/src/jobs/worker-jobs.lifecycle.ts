@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { WorkerConfig } from '#libs/config';
 import { QUEUES, type ThumbnailJobData, type WelcomeMailJobData } from '#libs/contracts';
-import { describeError } from '#libs/health';
+import { retryUntilDone } from '#libs/health';
 import { JobWorker, type JobLog } from '#libs/jobs';
 import { APP_CONFIG, PINO_LOGGER } from '#libs/observability';
 import type { ShardRouter } from '#libs/shard-router';
@@ -24,7 +24,6 @@ import { SHARD_ROUTER, WORKER_JOBS_OPTIONS, WORKER_QUEUES, type WorkerJobsOption
 @Injectable()
 export class WorkerJobsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private workers: { close: JobWorker['close'] }[] = [];
-  private stopped = false;
   private readonly stopping = new AbortController();
   private schema: Promise<void> | undefined;
   private readonly log: JobLog;
@@ -42,7 +41,10 @@ export class WorkerJobsLifecycle implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
-    this.schema = this.ensureSchemaUntilDone();
+    this.schema = retryUntilDone(
+      (signal) => Promise.all(this.router.shardIds.map((shard) => this.router.write(shard, ({ dataSource }) => ensureMailOutboxSchema(dataSource), { signal }))),
+      { signal: this.stopping.signal, what: 'mail sink table', log: (level, fields, message) => this.logger[level](fields, message) },
+    );
     const common = {
       redisUrl: this.config.redis.url,
       stalled: this.options.stalled,
@@ -80,25 +82,6 @@ export class WorkerJobsLifecycle implements OnApplicationBootstrap, BeforeApplic
   }
 
   private stop(): void {
-    this.stopped = true;
     this.stopping.abort();
-  }
-
-  private async ensureSchemaUntilDone(): Promise<void> {
-    const signal = this.stopping.signal;
-    for (let attempt = 1; !this.stopped; attempt++) {
-      try {
-        await Promise.all(this.router.shardIds.map((shard) => this.router.write(shard, ({ dataSource }) => ensureMailOutboxSchema(dataSource), { signal })));
-        if (attempt > 1) this.logger.info({ attempt }, 'mail sink table ready');
-        return;
-      } catch (error) {
-        if (this.stopped) return;
-        this.logger.warn({ attempt, error: describeError(error).message }, 'mail sink table not ready yet; retrying');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(250 * attempt, 2_000));
-          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-        });
-      }
-    }
   }
 }

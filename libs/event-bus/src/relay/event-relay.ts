@@ -1,12 +1,12 @@
 import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstream';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { PostgresEventStore, type Event, type ReadAllResult, type RecordedEvent } from '#libs/event-store';
+import { PostgresEventStore, WakeSignal, type Event, type ReadAllResult, type RecordedEvent } from '#libs/event-store';
 import type { ShardRouter } from '#libs/shard-router';
 import { encodeEvent } from '../bus-event.js';
 import { eventBusMetrics, type EventBusMetrics } from '../event-bus.metrics.js';
 import { ensureEventStream, eventStreamDefaults, type EventStreamOptions } from '../event-stream.js';
-import { backoffDelay, errorMessage, pause, silentLog, WakeSignal, type BackoffOptions, type EventBusLog } from '../runtime.js';
+import { backoffDelay, errorMessage, pause, silentLog, type BackoffOptions, type EventBusLog } from '../runtime.js';
 import { countEventsAfter, ensureRelaySchema, readRelayCheckpoint, writeRelayCheckpoint } from './relay-checkpoints.js';
 import { RelayLock } from './relay-lock.js';
 
