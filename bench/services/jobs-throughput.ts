@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { JobQueue, JobWorker } from '#libs/jobs';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { startRedisServer } from '../../test/int/user/support/redis-server.js';
+import { startRedisServer } from '../../test/support/redis-server.js';
 import { median, percentile } from './bench-stats.js';
 
 /**

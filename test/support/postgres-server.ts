@@ -1,11 +1,11 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { ChildServerStartError, onFreePort, startChildServer, type ChildServer } from './child-server.js';
 
 /**
  * A throwaway PostgreSQL 15 for tests and benchmarks: its own data folder in a temp dir, its own free
@@ -135,18 +135,6 @@ function giveTo(user: OsUser | undefined, path: string): void {
   if (user) chownSync(path, user.uid, user.gid);
 }
 
-/** A port the kernel just handed out on 127.0.0.1; Postgres binds it a moment later (a lost race is retried). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -222,50 +210,6 @@ async function clusterTemplate(binDir: string, user: OsUser | undefined): Promis
   }
 }
 
-/** A running postmaster's process and its last log lines (stderr: the logging collector is off). */
-interface Postmaster {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly logTail: () => string;
-}
-
-function launchPostmaster(command: string[], onLine: (line: string) => void): Postmaster {
-  const [file, ...args] = command;
-  const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
-  const lines: string[] = [];
-  let partial = '';
-  child.stderr!.setEncoding('utf8');
-  // Drained for the server's whole life: a full pipe would block the postmaster's logging.
-  child.stderr!.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      if (lines.length > 40) lines.shift();
-      onLine(line);
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.once('error', (error) => lines.push(`spawn error: ${error.message}`));
-  return { child, exited, logTail: () => lines.join('\n') };
-}
-
-/** Resolves when the log says so; rejects (with the log) when the postmaster exits first or takes too long. */
-function readyOrExit(postmaster: Postmaster, ready: Promise<void>, timeoutMs: number): Promise<void> {
-  // One promise settled by whichever comes first: a later exit (on stop) then rejects nothing unobserved.
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`postgres not ready within ${timeoutMs} ms:\n${postmaster.logTail()}`)), timeoutMs);
-    void ready.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    void postmaster.exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`postgres exited (code ${String(code)}) before it was ready:\n${postmaster.logTail()}`));
-    });
-  });
-}
-
 /** Starts a throwaway PostgreSQL 15 server. Call `stop()` when done (the parent-death signal covers crashes). */
 export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const started = performance.now();
@@ -289,8 +233,9 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     mkdirSync(join(dir, 'run'), { mode: 0o755 });
     giveTo(user, join(dir, 'run'));
 
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+    // A lost race for the port shows in the log as a bind failure: only that is retried, on another port.
+    const lostPortRace = (error: unknown): boolean => error instanceof ChildServerStartError && BIND_FAILURE.test(error.log);
+    return await onFreePort(async (port) => {
       const settings: Record<string, string> = {
         ...(options.durable ? DURABLE_SETTINGS : THROWAWAY_SETTINGS),
         listen_addresses: '127.0.0.1',
@@ -307,24 +252,10 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
         dataDir,
         ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ];
-      let markReady!: () => void;
-      const ready = new Promise<void>((resolve) => (markReady = resolve));
-      let bindFailed = false;
-      const postmaster = launchPostmaster(command, (line) => {
-        if (READY_LINE.test(line)) markReady();
-        if (BIND_FAILURE.test(line)) bindFailed = true;
-      });
-      try {
-        await readyOrExit(postmaster, ready, 30_000);
-      } catch (error) {
-        postmaster.child.kill('SIGKILL');
-        await postmaster.exited;
-        // Someone took the port between our probe and the postmaster's bind: try another one.
-        if (bindFailed && attempt < 5) continue;
-        throw error;
-      }
+      // Its log goes to stderr (the logging collector is off), read for the ready line and kept for errors.
+      const postmaster = await startChildServer({ name: 'postgres', command, env: { ...process.env, LANG: 'C', LC_ALL: 'C' }, readyLine: READY_LINE, readyTimeoutMs: 30_000 });
       return serverHandle({ dir, dataDir, port, settings, postmaster, startupMs: performance.now() - started });
-    }
+    }, lostPortRace);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -336,27 +267,15 @@ function serverHandle(state: {
   dataDir: string;
   port: number;
   settings: Record<string, string>;
-  postmaster: Postmaster;
+  postmaster: ChildServer;
   startupMs: number;
 }): PostgresServer {
   const { dir, port, postmaster } = state;
-  const pid = postmaster.child.pid!;
+  const pid = postmaster.pid;
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
-    if (postmaster.child.exitCode === null && postmaster.child.signalCode === null) {
-      // Immediate shutdown: the postmaster ends its backends itself; nothing here is worth a checkpoint.
-      process.kill(pid, 'SIGQUIT');
-      let timer: NodeJS.Timeout | undefined;
-      const killed = await Promise.race([
-        postmaster.exited.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 10_000))),
-      ]);
-      clearTimeout(timer);
-      if (killed) {
-        process.kill(pid, 'SIGKILL');
-        await postmaster.exited;
-      }
-    }
+    // Immediate shutdown: the postmaster ends its backends itself; nothing here is worth a checkpoint.
+    await postmaster.stop('SIGQUIT', 10_000);
     rmSync(dir, { recursive: true, force: true });
   };
   return {

@@ -20,7 +20,7 @@ import type { RecordedEvent } from '#libs/event-store';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { EntityManager } from 'typeorm';
-import { startRedisServer, type RedisServer } from '../user/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 import {
   appendEvents,
   metricValue,

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { closeRedisConnection, createRedisConnection } from '#libs/health';
 import { SessionTokens } from '../../../apps/gateway/src/sessions/session-token.js';
 import { SessionStore } from '../../../apps/gateway/src/sessions/session.store.js';
-import { startRedisServer, type RedisServer } from '../user/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 /**
  * Sessions across two data centers: each DC has its own Redis (here: two real redis-servers), the

@@ -7,9 +7,9 @@ import sharp from 'sharp';
 import { JobEnqueuer } from '../../../apps/worker/src/jobs/job-enqueuer.js';
 import { MediaClient } from '../../../apps/worker/src/media/media.client.js';
 import { thumbnailProcessor, type ThumbnailResult } from '../../../apps/worker/src/thumbnails/thumbnail.processor.js';
+import { startNatsServer, type NatsServer } from '../../support/nats-server.js';
 import { jobEvent, jobsTestEnv, SETUP_TIMEOUT_MS } from './support/jobs-test-env.js';
 import { MediaStandIn } from './support/media-stand-in.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
 
 // The thumbnail job end to end: a MediaUploaded event → a job on a real Redis → the worker asks a
 // stand-in media service on a real (throwaway) nats-server for the original, resizes it with sharp, and

@@ -7,13 +7,13 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { JobEnqueuer } from '../../../apps/worker/src/jobs/job-enqueuer.js';
 import { createWorkerApp } from '../../../apps/worker/src/worker.app.js';
+import { startNatsServer, type NatsServer } from '../../support/nats-server.js';
 import { startPostgresServer, withFreshDatabase, type FreshDatabase, type PostgresServer } from '../../support/postgres-server.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 import { appEnv } from '../apps/support/app-under-test.js';
 import { waitFor } from '../apps/support/services.js';
-import { startRedisServer, type RedisServer } from '../user/support/redis-server.js';
 import { SETUP_TIMEOUT_MS } from './support/jobs-test-env.js';
 import { MediaStandIn } from './support/media-stand-in.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
 
 // The worker app as main.ts builds it (Nest module, queues, workers, shard router, NATS client, /jobs,
 // /metrics), against throwaway Redis, NATS and Postgres, fed events through JobEnqueuer.

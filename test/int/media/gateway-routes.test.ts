@@ -9,11 +9,12 @@ import { firstValueFrom } from 'rxjs';
 import { createGatewayApp } from '../../../apps/gateway/src/gateway.app.js';
 import { createMediaApp } from '../../../apps/media/src/media.app.js';
 import { ensureMediaSchema } from '../../../apps/media/src/media/media.schema.js';
+import { NATS_MAX_PAYLOAD } from '../../../libs/lab/src/components/nats/nats.config.js';
+import { startNatsServer, type NatsServer } from '../../support/nats-server.js';
 import { startPostgresServer, withFreshDatabase, type FreshDatabase, type PostgresServer } from '../../support/postgres-server.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 import { boot, type RunningApp } from '../apps/support/app-under-test.js';
 import { waitFor } from '../apps/support/services.js';
-import { startRedisServer, type RedisServer } from '../user/support/redis-server.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
 import { pngOf } from './support/media-test-env.js';
 
 /**
@@ -38,7 +39,7 @@ let media: RunningApp;
 const tokens = new Map<string, string>();
 
 beforeAll(async () => {
-  [postgres, nats, redis] = await Promise.all([startPostgresServer(), startNatsServer(), startRedisServer()]);
+  [postgres, nats, redis] = await Promise.all([startPostgresServer(), startNatsServer({ maxPayload: NATS_MAX_PAYLOAD }), startRedisServer()]);
   databases = [await withFreshDatabase({ url: postgres.url }, 'media_gw_s0'), await withFreshDatabase({ url: postgres.url }, 'media_gw_s1')];
   // The tables up front: the service creates them in the background, and the first request must not race that.
   for (const database of databases) {

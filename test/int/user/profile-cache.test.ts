@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Registry } from 'prom-client';
+import { startRedisServer } from '../../support/redis-server.js';
 import { waitUntil } from '../event-store/support/concurrency.js';
-import { startRedisServer } from './support/redis-server.js';
 import { newEmail, newRequestId, SETUP_TIMEOUT_MS, useUserTestEnv, type TestInstance } from './support/user-test-env.js';
 
 const env = useUserTestEnv('user_cache');

@@ -5,9 +5,9 @@ import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { EventStreamOptions } from '#libs/event-bus';
 import { createEventStoreDataSource, ensureEventStoreSchema, PostgresEventStore, type Event } from '#libs/event-store';
+import { startNatsServer, type NatsServer } from '../../../support/nats-server.js';
 import { startPostgresServer, withFreshDatabase, type FreshDatabase, type PostgresServer } from '../../../support/postgres-server.js';
 import { TestShardRouter } from '../../user/support/test-shard-router.js';
-import { startNatsServer, type NatsServer } from './nats-server.js';
 
 export const SETUP_TIMEOUT_MS = 90_000;
 /** Generous: the machine has 2 cores and is loaded. */
@@ -80,7 +80,7 @@ export function useEventBusEnv(prefix: string): EventBusEnv {
 
   beforeAll(async () => {
     const external = process.env.FAULTLINE_TEST_POSTGRES_URL;
-    [postgres, nats] = await Promise.all([external ? Promise.resolve(undefined) : startPostgresServer({ maxConnections: 200 }), startNatsServer()]);
+    [postgres, nats] = await Promise.all([external ? Promise.resolve(undefined) : startPostgresServer({ maxConnections: 200 }), startNatsServer({ jetstream: true, labPings: true })]);
     postgresUrl = external ?? postgres!.url;
     nc = await connect(natsTestOptions(nats.url, `${prefix}-test`));
     js = jetstream(nc);

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobWorker } from '#libs/jobs';
-import { startRedisServer, type RedisServer } from '../../user/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../support/redis-server.js';
 
 export const SETUP_TIMEOUT_MS = 90_000;
 

@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { createEventStoreDataSource } from '#libs/event-store';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import { MediaService, type MediaServiceOptions } from '../../../../apps/media/src/media/media.service.js';
-import { startPostgresServer, withFreshDatabase, type FreshDatabase, type PostgresServer } from '../../../support/postgres-server.js';
+import { useShardedTestEnv } from '../../../support/sharded-test-env.js';
 import { TestShardRouter } from '../../user/support/test-shard-router.js';
 
 export const SETUP_TIMEOUT_MS = 90_000;
@@ -30,8 +28,6 @@ export interface MediaTestEnv {
   onCleanup(step: () => Promise<void>): void;
 }
 
-let worlds = 0;
-
 /**
  * A throwaway Postgres server with one database per shard for one test file; each test asks for a fresh
  * `world()` (a schema of its own in every shard database). The router is the user tests'
@@ -39,48 +35,17 @@ let worlds = 0;
  * FAULTLINE_TEST_POSTGRES_URL points at an existing server instead of starting one.
  */
 export function useMediaTestEnv(prefix: string): MediaTestEnv {
-  let server: PostgresServer | undefined;
-  const databases: FreshDatabase[] = [];
-  const cleanups: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    const external = process.env.FAULTLINE_TEST_POSTGRES_URL;
-    server = external ? undefined : await startPostgresServer();
-    for (let shard = 0; shard < SHARD_COUNT; shard++) databases.push(await withFreshDatabase({ url: external ?? server!.url }, `${prefix}_s${shard}`));
-  }, SETUP_TIMEOUT_MS);
-
-  afterEach(async () => {
-    for (const step of cleanups.splice(0).reverse()) await step().catch(() => undefined);
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await Promise.allSettled(databases.map((database) => database.drop()));
-    await server?.stop();
-  }, SETUP_TIMEOUT_MS);
-
-  const onCleanup = (step: () => Promise<void>): void => void cleanups.push(step);
-
-  async function openShard(database: FreshDatabase, schema: string, applicationName: string): Promise<DataSource> {
-    const url = new URL(database.url);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    const dataSource = await createEventStoreDataSource({ url: url.toString(), applicationName, poolSize: 6 });
-    onCleanup(() => dataSource.destroy());
-    return dataSource;
-  }
+  const env = useShardedTestEnv(prefix, { shardCount: SHARD_COUNT, setupTimeoutMs: SETUP_TIMEOUT_MS, schemaPrefix: 'm' });
 
   async function world(): Promise<TestWorld> {
-    const schema = `m_${process.pid}_${++worlds}_${randomBytes(3).toString('hex')}`;
-    for (const database of databases) {
-      const admin = await openShard(database, 'public', `${schema}-admin`);
-      await admin.query(`CREATE SCHEMA ${schema}`);
-    }
+    const schema = await env.newSchema();
     let schemaReady: Promise<void> | undefined;
 
     async function instance(name: string, options: Omit<MediaServiceOptions, 'router'> = {}): Promise<TestInstance> {
-      const shards = await Promise.all(databases.map((database) => openShard(database, schema, `${schema}-${name}`)));
+      const shards = await env.openShards(schema, `${schema}-${name}`);
       const router = new TestShardRouter(shards, name);
       const service = new MediaService({ ...options, router });
-      onCleanup(() => service.close());
+      env.onCleanup(() => service.close());
       await (schemaReady ??= service.ensureSchema());
       return { service, router, shards };
     }
@@ -88,7 +53,7 @@ export function useMediaTestEnv(prefix: string): MediaTestEnv {
     return { schema, instance };
   }
 
-  return { world, onCleanup };
+  return { world, onCleanup: env.onCleanup };
 }
 
 let requests = 0;

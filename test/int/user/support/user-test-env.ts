@@ -1,14 +1,13 @@
-import { afterAll, afterEach, beforeAll } from '@jest/globals';
+import { afterAll, beforeAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { createEventStoreDataSource } from '#libs/event-store';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { PasswordHasher } from '../../../../apps/user/src/users/password-hasher.js';
 import { ProfileCache, type ProfileCacheOptions } from '../../../../apps/user/src/users/profile-cache.js';
 import { UserService, type UserServiceOptions } from '../../../../apps/user/src/users/user.service.js';
-import { startPostgresServer, withFreshDatabase, type FreshDatabase, type PostgresServer } from '../../../support/postgres-server.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../support/redis-server.js';
+import { useShardedTestEnv } from '../../../support/sharded-test-env.js';
 import { TestShardRouter } from './test-shard-router.js';
 
 export const SETUP_TIMEOUT_MS = 90_000;
@@ -49,57 +48,31 @@ export interface UserTestEnv {
   onCleanup(step: () => Promise<void>): void;
 }
 
-let worlds = 0;
-
 /**
  * A throwaway Postgres server with one database per shard, and a throwaway redis-server, for one test
  * file; each test asks for a fresh `world()`. FAULTLINE_TEST_POSTGRES_URL points at an existing server
  * instead of starting one (databases are still created and dropped).
  */
 export function useUserTestEnv(prefix: string): UserTestEnv {
-  let server: PostgresServer | undefined;
+  const env = useShardedTestEnv(prefix, { shardCount: SHARD_COUNT, setupTimeoutMs: SETUP_TIMEOUT_MS, schemaPrefix: 'w' });
   let redis: RedisServer | undefined;
-  const databases: FreshDatabase[] = [];
-  const cleanups: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    const external = process.env.FAULTLINE_TEST_POSTGRES_URL;
-    [server, redis] = await Promise.all([external ? Promise.resolve(undefined) : startPostgresServer(), startRedisServer()]);
-    for (let shard = 0; shard < SHARD_COUNT; shard++) databases.push(await withFreshDatabase({ url: external ?? server!.url }, `${prefix}_s${shard}`));
-  }, SETUP_TIMEOUT_MS);
-
-  afterEach(async () => {
-    for (const step of cleanups.splice(0).reverse()) await step().catch(() => undefined);
+    redis = await startRedisServer();
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
-    await Promise.allSettled(databases.map((database) => database.drop()));
-    await Promise.allSettled([server?.stop(), redis?.stop()]);
+    await redis?.stop();
   }, SETUP_TIMEOUT_MS);
 
-  const onCleanup = (step: () => Promise<void>): void => void cleanups.push(step);
-
-  async function openShard(database: FreshDatabase, schema: string, applicationName: string): Promise<DataSource> {
-    const url = new URL(database.url);
-    // Every connection of the pool works in the test's own schema.
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    const dataSource = await createEventStoreDataSource({ url: url.toString(), applicationName, poolSize: 6 });
-    onCleanup(() => dataSource.destroy());
-    return dataSource;
-  }
-
   async function world(): Promise<TestWorld> {
-    const schema = `w_${process.pid}_${++worlds}_${randomBytes(3).toString('hex')}`;
+    const schema = await env.newSchema();
     const keyPrefix = `test:${schema}:`;
-    for (const database of databases) {
-      const admin = await openShard(database, 'public', `${schema}-admin`);
-      await admin.query(`CREATE SCHEMA ${schema}`);
-    }
     let schemaReady: Promise<void> | undefined;
 
     async function instance(name: string, options: InstanceOptions = {}): Promise<TestInstance> {
       const { redis: redisOption, cache: cacheOptions, ...serviceOptions } = options;
-      const shards = await Promise.all(databases.map((database) => openShard(database, schema, `${schema}-${name}`)));
+      const shards = await env.openShards(schema, `${schema}-${name}`);
       const router = new TestShardRouter(shards, name);
       const registry = new Registry();
       const redisServer = redisOption === false ? undefined : (redisOption ?? redis!);
@@ -110,11 +83,11 @@ export function useUserTestEnv(prefix: string): UserTestEnv {
         connection.on('error', () => undefined);
         await connection.connect();
         const opened = connection;
-        onCleanup(async () => opened.disconnect());
+        env.onCleanup(async () => opened.disconnect());
       }
       const cache = connection ? new ProfileCache({ redis: connection, registry, keyPrefix, ...cacheOptions }) : undefined;
       const service = new UserService({ hasher: testHasher(), ...serviceOptions, router, ...(cache && { cache }) });
-      onCleanup(() => service.close());
+      env.onCleanup(() => service.close());
       // The schema is made once per world, by whichever instance comes first.
       await (schemaReady ??= service.ensureSchema());
       return { service, router, cache, registry, redis: connection, shards };
@@ -129,7 +102,7 @@ export function useUserTestEnv(prefix: string): UserTestEnv {
       return redis;
     },
     world,
-    onCleanup,
+    onCleanup: env.onCleanup,
   };
 }
 
