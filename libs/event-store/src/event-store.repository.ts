@@ -1,5 +1,4 @@
-import { MoreThanOrEqual, type EntityManager } from 'typeorm';
-import { EventEntity } from './entities/events.entity.js';
+import type { EntityManager } from 'typeorm';
 import { IdempotencyKeyEntity } from './entities/idempotency-keys.entity.js';
 import type { ExpectedVersion } from './expected-version.js';
 import { parsePosition } from './global-position.js';
@@ -14,6 +13,16 @@ export interface AppendRecord {
   readonly firstPosition: bigint;
   readonly lastPosition: bigint;
 }
+
+/** A stream read: its events from a version on, and its version, both as of one snapshot. */
+export interface StreamRead {
+  readonly events: EventRowRecord[];
+  /** The version of the stream's last event (0 when it has none), whatever part of it `events` holds. */
+  readonly currentVersion: number;
+}
+
+/** A row of the stream read: the head on every row; the event columns are NULL on the one row of an empty read. */
+type StreamReadRow = { head_version: number } & (EventRowRecord | { readonly [K in keyof EventRowRecord]: null });
 
 interface AppendFunctionRow {
   r_outcome: 'appended' | 'duplicate';
@@ -54,21 +63,29 @@ export class EventStoreRepository {
     };
   }
 
-  /** The version of the stream's last event; 0 when it has none. */
-  async streamVersion(streamId: string): Promise<number> {
-    const rows = (await this.manager.query('SELECT version FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1', [streamId])) as {
-      version: number;
-    }[];
-    return rows[0]?.version ?? 0;
-  }
-
-  /** A stream's events from a version on, in version order. Per-stream reads need no horizon: versions are dense. */
-  readStream(streamId: string, fromVersion: number, maxCount?: number): Promise<EventEntity[]> {
-    return this.manager.getRepository(EventEntity).find({
-      where: { streamId, version: MoreThanOrEqual(fromVersion) },
-      order: { version: 'ASC' },
-      ...(maxCount !== undefined && { take: maxCount }),
-    });
+  /**
+   * A stream's events from a version on (at most `maxCount`), in version order, and the stream's version, in
+   * ONE statement: a statement reads one snapshot, so the version is the one the events were read at. Two
+   * statements (events, then the head) can straddle a concurrent commit — read no events, then find version
+   * 1 — and a decision folded from "no events" would then be appended at version 1 and succeed: the
+   * expected-version check is only as good as the pairing of state and version. The same holds inside a
+   * transaction (READ COMMITTED takes a snapshot per statement).
+   * Per-stream reads need no horizon: versions are dense.
+   */
+  async readStream(streamId: string, fromVersion: number, maxCount?: number): Promise<StreamRead> {
+    // LIMIT NULL is no limit. The LEFT JOIN keeps the head when no event is in range (the empty stream, too).
+    const rows = (await this.manager.query(
+      `SELECT h.head_version, ${EVENT_COLUMNS}
+         FROM (SELECT COALESCE(max(version), 0) AS head_version FROM events WHERE stream_id = $1) h
+         LEFT JOIN LATERAL (
+           SELECT * FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3
+         ) e ON true
+        ORDER BY e.version`,
+      [streamId, fromVersion, maxCount ?? null],
+    )) as StreamReadRow[];
+    const currentVersion = rows[0]?.head_version ?? 0;
+    const events = rows.filter((row): row is StreamReadRow & EventRowRecord => row.position !== null);
+    return { events, currentVersion };
   }
 
   /** Events after `after`, in position order, never past the snapshot's xmin horizon. */

@@ -19,7 +19,7 @@ import type {
 } from './event-store.js';
 import { isVersionAgnostic, type ExpectedVersion } from './expected-version.js';
 import { pgErrorFields } from './pg-error.js';
-import { recordedFromEntity, recordedFromRow } from './recorded-event.mapper.js';
+import { recordedFromRow } from './recorded-event.mapper.js';
 import type { RecordedEvent } from './recorded-event.js';
 import { APPEND_FUNCTION, SQLSTATE } from './schema/event-store.schema.js';
 
@@ -78,11 +78,12 @@ export class PostgresEventStoreSession<E extends Event> implements EventStoreSes
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult<E>> {
     const fromVersion = options.fromVersion ?? 1;
     if (!Number.isInteger(fromVersion) || fromVersion < 1) throw new EventStoreValidationError(`readStream: fromVersion must be an integer ≥ 1, got ${fromVersion}`);
-    const entities = await this.repository.readStream(streamId, fromVersion, options.maxCount);
-    const events = entities.map((entity) => recordedFromEntity<E>(entity));
-    // Without maxCount the last event read is the head, in the same snapshot; otherwise ask.
-    const last = events.at(-1);
-    const currentVersion = last && options.maxCount === undefined ? last.metadata.version : await this.repository.streamVersion(streamId);
+    const { maxCount } = options;
+    if (maxCount !== undefined && (!Number.isInteger(maxCount) || maxCount < 0)) throw new EventStoreValidationError(`readStream: maxCount must be an integer ≥ 0, got ${maxCount}`);
+    // Events and version from one snapshot (see the repository): handleCommand appends what it decided on
+    // these events at this version, so they must describe the same stream state.
+    const { events: rows, currentVersion } = await this.repository.readStream(streamId, fromVersion, maxCount);
+    const events = rows.map((row) => recordedFromRow<E>(row));
     return { streamId, events, currentVersion, streamExists: currentVersion > 0 };
   }
 

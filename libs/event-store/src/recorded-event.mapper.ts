@@ -1,5 +1,4 @@
 import type { Event } from './event.js';
-import type { EventEntity } from './entities/events.entity.js';
 import { parsePosition } from './global-position.js';
 import type { RecordedEvent, RecordedEventMetadata } from './recorded-event.js';
 
@@ -55,5 +54,3 @@ export const recordedFromRow = <E extends Event>(row: EventRowRecord): RecordedE
     eventId: row.event_id,
     recordedAt: row.recorded_at,
   });
-
-export const recordedFromEntity = <E extends Event>(entity: EventEntity): RecordedEvent<E> => toRecorded<E>(entity);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import type { AfterQueryEvent, EntitySubscriberInterface } from 'typeorm';
+import type { RegisterUserReply } from '#libs/contracts';
 import { emailReservationStreamId, userStreamId } from '../../../apps/user/src/domain/stream-ids.js';
 import { userIdFor } from '../../../apps/user/src/domain/user-id.js';
 import { settle } from '../event-store/support/concurrency.js';
@@ -74,6 +76,34 @@ describe('registration', () => {
     },
     SETUP_TIMEOUT_MS,
   );
+
+  it('lets a rival that commits in the middle of a contender reading the reservation stream win alone', async () => {
+    const world = await env.world();
+    const [contender, rival] = [await world.instance('contender', { redis: false }), await world.instance('rival', { redis: false })];
+    const email = newEmail('torn');
+    const streamId = emailReservationStreamId(email);
+    // Right after the contender's first statement that reads the reservation stream, and before anything it
+    // does next, the rival registers the address (TypeORM awaits the hook before the statement returns). A
+    // read made of two statements (events, then the head) would see the stream empty, then at version 1 —
+    // and the contender would reserve at version 1 as well: two owners. Deterministic, unlike the 20-way race.
+    let rivalReply: Promise<RegisterUserReply> | undefined;
+    const commitRivalAfterFirstRead: EntitySubscriberInterface = {
+      async afterQuery({ query, parameters, success }: AfterQueryEvent) {
+        const readsStream = success && Array.isArray(parameters) && parameters.includes(streamId) && !query.includes('faultline_append_events');
+        if (rivalReply || !readsStream) return;
+        rivalReply = rival.service.register({ email, password: PASSWORD, name: 'Rival', requestId: newRequestId('rival') });
+        await rivalReply.catch(() => undefined);
+      },
+    };
+    contender.shards[contender.router.shardFor(`email:${email}`)]!.subscribers.push(commitRivalAfterFirstRead);
+
+    const contended = contender.service.register({ email, password: PASSWORD, name: 'Contender', requestId: newRequestId('contender') });
+    await expect(contended).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
+    expect(rivalReply).toBeDefined();
+    const { userId } = await rivalReply!;
+    expect(await reservationTypes(contender, email)).toEqual(['EmailReserved']);
+    expect(await profilesWithEmail(contender, email)).toEqual([userId]);
+  });
 
   describe('a registration that crashed between reserving the address and starting its user stream', () => {
     const T0 = Date.parse('2026-03-01T12:00:00.000Z');
