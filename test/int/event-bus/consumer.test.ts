@@ -146,6 +146,42 @@ describe('consumeEvents', () => {
   );
 
   it(
+    'a stop with a grace period returns in time while a handler hangs, and another instance then handles every event',
+    async () => {
+      const shards = await env.shards(1);
+      const names = env.names();
+      const relay = startRelay(shards, names);
+      const events = await publish(shards, relay, 'user-9', 5);
+      const store = redisStore();
+      let release!: () => void;
+      const stuck = new Promise<void>((resolve) => (release = resolve));
+      let started = 0;
+      const first = consumer(names, {
+        ackWaitMs: 1_000,
+        processed: store,
+        handler: async () => {
+          started++;
+          await stuck; // a dependency that does not answer
+        },
+      });
+      await waitFor('the first handler to start', () => started === 1);
+      const stopAt = performance.now();
+      await first.stop({ graceMs: 200 });
+      const stopMs = performance.now() - stopAt;
+      expect(stopMs).toBeLessThan(1_000);
+      release();
+
+      const handled: string[] = [];
+      consumer(names, { ackWaitMs: 1_000, processed: store, handler: (event) => void handled.push(event.metadata.eventId) });
+      await waitFor('the rest handled by the next instance', () => handled.length >= events.length - 1);
+      // The stuck one finished on its own after the release (recorded as processed), or is handled again: never lost.
+      const all = new Set([...handled]);
+      for (const event of events) if (!all.has(event.metadata.eventId)) expect(await store.has(names.durable('c'), event.metadata.eventId)).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'an event redelivered after its ack was lost does not run the handler again',
     async () => {
       const shards = await env.shards(1);

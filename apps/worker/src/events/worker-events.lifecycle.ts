@@ -23,8 +23,19 @@ export const WORKER_EVENT_CONSUMERS = [
   { durableName: 'worker-welcome-jobs', filter: eventSubjectFilter({ category: 'user', type: 'UserRegistered' }) },
 ] as const;
 
-/** How long bootstrap keeps retrying the first NATS connection before going on without the bus (it keeps retrying). */
+/** Delay between attempts at the first NATS connection (NATS may start after the worker, or be partitioned away). */
 const FIRST_CONNECT_RETRY_MS = 500;
+/** The runner allows an app 1.5 s to shut down in all; the job workers need their share of it. */
+const CONSUMER_STOP_GRACE_MS = 300;
+const STOP_DEADLINE_MS = 500;
+const DRAIN_DEADLINE_MS = 200;
+
+/** Resolves when `work` does or after `ms`, whichever is first; never rejects. */
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 /**
  * Runs the event bus inside the worker: a relay per shard (publishing the shards' event logs to
@@ -59,12 +70,21 @@ export class WorkerEventsLifecycle implements OnApplicationBootstrap, BeforeAppl
     this.starting = this.start();
   }
 
-  /** Stops pulling and publishing before the queues and connections close (WorkerJobsLifecycle closes them). */
+  /**
+   * Stops pulling and publishing before the queues and connections close (WorkerJobsLifecycle closes
+   * them), within the runner's shutdown deadline: events pulled but not handled by then are handed back to
+   * JetStream (redelivered, and deduplicated by the processed store and the job ids), and a relay cut off
+   * mid-batch republishes from its checkpoint, deduplicated by the message ids.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.starting;
-    await Promise.all([...this.consumers.map((consumer) => consumer.stop()), this.relays?.stop()]);
-    await this.nats?.drain().catch(() => this.nats?.close());
+    await withDeadline(
+      Promise.all([...this.consumers.map((consumer) => consumer.stop({ graceMs: CONSUMER_STOP_GRACE_MS })), this.relays?.stop()]),
+      STOP_DEADLINE_MS,
+    );
+    await withDeadline(this.nats?.drain() ?? Promise.resolve(), DRAIN_DEADLINE_MS).catch(() => undefined);
+    await this.nats?.close();
   }
 
   private async start(): Promise<void> {

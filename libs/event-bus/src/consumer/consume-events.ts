@@ -67,8 +67,13 @@ export interface EventConsumer {
   readonly ready: Promise<void>;
   /** Resolves when the consumer has stopped. */
   readonly done: Promise<void>;
-  /** Graceful stop: no more pulls; messages already pulled are handled and acked; then resolves. */
-  stop(): Promise<void>;
+  /**
+   * Graceful stop: no more pulls; messages already pulled are handled and acked; then resolves. With
+   * `graceMs`, resolves after that long at the latest: what is still pulled but unhandled then is nak'ed
+   * (redelivered to another instance), and a handler still running is left to finish on its own (its
+   * message is redelivered if it does not) — a shutdown deadline beats draining a slow handler's backlog.
+   */
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
   /** A fresh `num_pending` from JetStream (the lag gauge is updated with it). */
   lag(): Promise<number>;
 }
@@ -175,6 +180,8 @@ class JetStreamEventConsumer<E extends Event, Ctx> implements EventConsumer {
   private readonly labels: { consumer: string };
   private readonly halt = new AbortController();
   private stopping = false;
+  /** Set when a stop's grace period ran out: pulled messages are handed back instead of handled. */
+  private abandoned = false;
   private messages: ConsumerMessages | undefined;
   private consumer: Consumer | undefined;
   private jsm: JetStreamManager | undefined;
@@ -194,11 +201,23 @@ class JetStreamEventConsumer<E extends Event, Ctx> implements EventConsumer {
     });
   }
 
-  async stop(): Promise<void> {
+  async stop(options: { readonly graceMs?: number } = {}): Promise<void> {
     this.stopping = true;
     this.halt.abort();
-    await this.messages?.close();
-    await this.done;
+    // Closing resolves only once the handler in progress has returned: part of what the grace bounds.
+    const stopped = Promise.all([this.messages?.close(), this.done]).then(() => 'stopped' as const);
+    if (options.graceMs === undefined) {
+      await stopped;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(() => resolve('grace over'), options.graceMs)));
+    const outcome = await Promise.race([stopped, graceOver]);
+    clearTimeout(timer);
+    if (outcome === 'grace over') {
+      this.abandoned = true;
+      this.log('warn', 'event consumer stopped before handling everything it had pulled; the rest will be redelivered', { consumer: this.durableName });
+    }
   }
 
   async lag(): Promise<number> {
@@ -220,6 +239,10 @@ class JetStreamEventConsumer<E extends Event, Ctx> implements EventConsumer {
           this.startLagTimer(consumer);
           failures = 0;
           for await (const message of messages) {
+            if (this.abandoned) {
+              message.nak();
+              continue;
+            }
             await this.handle(message);
             failures = 0;
           }
