@@ -9,3 +9,16 @@ export { LabAlreadyRunningError, ComponentStartError } from './lab.errors.js';
 export { LabBusyError } from './process/lab-lock.js';
 export type { LabContext } from './lab-context.js';
 export type { ComponentRunner, ComponentHealth, ProcessLaunch } from './components/component-runner.js';
+export {
+  killComponent,
+  signalComponent,
+  restartComponent,
+  componentRunning,
+  runningLabState,
+  UnknownComponentError,
+  LabNotRunningError,
+  isUnknownComponentError,
+  isLabNotRunningError,
+  type KilledComponent,
+} from './component-control.js';
+export { isAlive, readStartTime, type ProcessIdentity } from './process/process-identity.js';

@@ -1,10 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Component, Topology } from '#libs/topology';
-import { runnerFor } from './components/component-registry.js';
 import { populateLinks } from './components/fault-proxy/populate-links.js';
-import { usesExternalFaultProxy } from './components/fault-proxy/fault-proxy.component.js';
 import { createLabContext, type LabContext } from './lab-context.js';
-import { ComponentStartError, LabAlreadyRunningError } from './lab.errors.js';
+import { LabAlreadyRunningError } from './lab.errors.js';
 import type { LabPaths } from './lab-paths.js';
 import type { LabProgress } from './lab-progress.js';
 import { liveProcesses, readLabState, writeLabState, type LabState, type RecordedProcess } from './lab-state.js';
@@ -13,7 +11,7 @@ import { acquireLabLock } from './process/lab-lock.js';
 import { isAlive } from './process/process-identity.js';
 import { isRunningAsRoot } from './process/as-user.js';
 import { runCommand } from './process/run-command.js';
-import { spawnDetached } from './process/spawn-detached.js';
+import { startComponent } from './start-component.js';
 import { startWaves } from './start-waves.js';
 import { postgresStartOrder } from './components/postgres/index.js';
 
@@ -36,7 +34,6 @@ export interface UpResult {
   readonly down: readonly string[];
 }
 
-const readyTimeoutMs = (c: Component): number => (c.kind === 'postgres' || c.kind === 'postgres-monitor' ? 90_000 : 30_000);
 
 export const entrypointUrlOf = (topology: Topology): string => {
   const entry = topology.components.find((c) => c.id === topology.entrypoint)!;
@@ -60,13 +57,6 @@ export function labContextFor(topology: Topology, paths: LabPaths, faultlineBin:
   });
 }
 
-const logTail = (file: string): string => {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-8).join('\n');
-  } catch {
-    return '';
-  }
-};
 
 /**
  * Brings the lab up in dependency waves, each component checked for real before the next wave starts.
@@ -105,46 +95,11 @@ export async function labUp(options: UpOptions): Promise<UpResult> {
     });
     writeLabState(paths, state());
 
-    const startOne = async (component: Component): Promise<void> => {
-      const t0 = Date.now();
-      const report = (s: 'preparing' | 'starting' | 'waiting' | 'ready' | 'failed', detail?: string) =>
-        progress({ type: 'component', id: component.id, state: s, elapsedMs: Date.now() - t0, ...(detail ? { detail } : {}) });
-      const runner = runnerFor(component.kind);
-      const logFile = paths.logFile(component.id);
-      const external = component.kind === 'fault-proxy' && usesExternalFaultProxy();
-      try {
-        let identity: RecordedProcess | undefined;
-        if (!external) {
-          report('preparing');
-          await runner.prepare(component, ctx);
-          report('starting');
-          const launch = runner.launch(component, ctx);
-          const spawned = await spawnDetached(launch, logFile);
-          identity = {
-            ...spawned,
-            componentId: component.id,
-            command: [launch.command, ...launch.args].join(' '),
-            startedAt: new Date().toISOString(),
-            stopSignal: launch.stopSignal ?? 'SIGTERM',
-          };
-          processes[component.id] = identity;
-          writeLabState(paths, state());
-        }
-        report('waiting');
-        const deadline = Date.now() + readyTimeoutMs(component);
-        for (;;) {
-          const health = await runner.check(component, ctx);
-          if (health.healthy) break;
-          if (identity && !isAlive(identity)) throw new Error(`the process exited${health.detail ? ` (last check: ${health.detail})` : ''}\n${logTail(logFile)}`);
-          if (Date.now() > deadline) throw new Error(`not healthy after ${readyTimeoutMs(component) / 1000} s: ${health.detail ?? 'no detail'}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        report('ready');
-      } catch (error) {
-        report('failed', (error as Error).message.split('\n')[0]);
-        throw error instanceof ComponentStartError ? error : new ComponentStartError(component.id, logFile, (error as Error).message, { cause: error });
-      }
-    };
+    const startOne = (component: Component): Promise<void> =>
+      startComponent(component, ctx, paths, progress, (identity) => {
+        processes[component.id] = identity;
+        writeLabState(paths, state());
+      });
 
     try {
       const waves = startWaves(topology);

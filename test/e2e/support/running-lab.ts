@@ -12,6 +12,8 @@ export interface LabStatus {
 
 export interface RunningLab {
   readonly status: LabStatus;
+  /** The lab's state folder (pass it as --state-dir to faultline commands run by hand). */
+  readonly stateDir: string;
   /** The base URL of each gateway instance, by component id. */
   readonly gateways: ReadonlyMap<string, string>;
   cli(...args: string[]): ReturnType<typeof faultline>;
@@ -37,6 +39,7 @@ export async function startLab(options: { profile: string; portBase: number }): 
   const gateways = new Map(status.components.filter((c) => c.kind === 'gateway').map((c) => [c.id, `http://${c.address}`]));
   return {
     status,
+    stateDir,
     gateways,
     cli,
     async down() {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { labDown } from '#libs/lab';
 import { addStateDirOption, pathsOf, printJson, type LabCommandOptions } from '../lab-options.js';
+import { releaseFaultsForShutdown } from '../leftover-faults.js';
 import { createProgressRenderer } from '../render/progress-renderer.js';
 
 export function registerDown(program: Command): void {
@@ -12,6 +13,7 @@ export function registerDown(program: Command): void {
     .addHelpText('after', '\nData is kept for a fast next "up" unless --purge is given.\nExit codes: 0 stopped (or nothing was running), 1 something still listens on a lab port.');
   addStateDirOption(command);
   command.action(async (options: LabCommandOptions & { purge?: boolean }) => {
+    await releaseFaultsForShutdown(options);
     const renderer = createProgressRenderer();
     const result = await labDown({ paths: pathsOf(options), purge: options.purge ?? false, progress: renderer.progress });
     renderer.done();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { labStatus, type LabStatus } from '#libs/lab';
 import { addStateDirOption, faultlineBin, pathsOf, printJson, type LabCommandOptions } from '../lab-options.js';
+import { healLeftoverFaults } from '../leftover-faults.js';
 
 const uptime = (s: number | null): string => (s === null ? '-' : s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`);
 
@@ -44,6 +45,7 @@ export function registerStatus(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 running and all healthy, 1 running with unhealthy or stopped components, 3 no lab running.');
   addStateDirOption(command);
   command.action(async (options: LabCommandOptions & { links?: boolean }) => {
+    await healLeftoverFaults(options);
     const status = await labStatus({ paths: pathsOf(options), faultlineBin });
     if (options.json) printJson(status);
     else process.stdout.write(renderStatus(status, options.links ?? false));

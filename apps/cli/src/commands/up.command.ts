@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { labUp, runDoctor } from '#libs/lab';
 import { addStateDirOption, addTopologyOptions, faultlineBin, pathsOf, printJson, topologyOf, type LabCommandOptions } from '../lab-options.js';
+import { healLeftoverFaults } from '../leftover-faults.js';
 import { createProgressRenderer } from '../render/progress-renderer.js';
 
 interface UpOptions extends LabCommandOptions {
@@ -28,6 +29,7 @@ Exit codes: 0 up, 1 a component did not start (see its log), 2 bad input or a mi
   addTopologyOptions(command);
   addStateDirOption(command);
   command.action(async (options: UpOptions) => {
+    await healLeftoverFaults(options);
     const topology = topologyOf(options);
     const paths = pathsOf(options);
     const failing = (await runDoctor({ topology, paths, faultlineBin })).filter((c) => !c.ok);
