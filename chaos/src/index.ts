@@ -49,3 +49,20 @@ export { toxicName, toxicsFor } from './faults/toxics/registry.js';
 export { FaultLedger } from './ledger/fault-ledger.js';
 export type { FaultHistoryLine, FaultOwner, FaultRecord } from './ledger/fault-record.js';
 export { orphanReason, type OrphanReason } from './ledger/orphans.js';
+
+// --- chaos run: workload, runner, report (chaos/src/workload, chaos/src/runner, chaos/src/report) ---
+export { mulberry32, deriveSeed, type Random } from './workload/prng.js';
+export { createOperationGenerator, type OperationMix } from './workload/operation-generator.js';
+export { classifyAnswer, classifyRequestError, type Outcome } from './workload/outcome.js';
+export { measureSli, SUPPORTED_SLIS, type SliValue } from './workload/sli.js';
+export { Workload, DEFAULT_OPERATION_TIMEOUT_MS, type WorkloadOptions, type WorkloadStats } from './workload/workload.js';
+export { runChaosExperiment, type ChaosRunOptions, type ChaosRunResult, type RunProgress } from './runner/experiment-runner.js';
+export { ExperimentCannotRunError, ExperimentUnsupportedError, isExperimentCannotRunError, isExperimentUnsupportedError } from './runner/run.errors.js';
+export { unsupportedParts } from './runner/unsupported-parts.js';
+export type { ProbeResult } from './runner/probe-result.js';
+export type { ChaosReport, ReportAssertion, ReportFault, ReportStep } from './report/report.model.js';
+export { buildReport, type ReportInput } from './report/build-report.js';
+export { renderReportHtml } from './report/report-html.js';
+export { renderJunitXml } from './report/junit-xml.js';
+export { timelineOf, type TimelinePoint } from './report/timeline.js';
+// --- end chaos run ---

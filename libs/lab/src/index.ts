@@ -22,3 +22,5 @@ export {
   type KilledComponent,
 } from './component-control.js';
 export { isAlive, readStartTime, type ProcessIdentity } from './process/process-identity.js';
+export { pgQuery } from './readiness/pg-query.js';
+export { APP_DATABASE } from './components/postgres/index.js';

@@ -1,0 +1,46 @@
+import type { NodeWriteWindow } from '../checkers/store-snapshot.js';
+
+/** One look at one node: was it out of recovery (writable) at `at` (ms since run start)? */
+export interface WritableSample {
+  readonly shard: number;
+  readonly node: string;
+  readonly at: number;
+  readonly writable: boolean;
+}
+
+/**
+ * Write windows from periodic samples of each node's `pg_is_in_recovery()`: a window is a run of consecutive
+ * samples in which the node was writable, from the first to the last of them. A node that was writable in a
+ * single sample gets a window of length 0, which overlaps nothing: a blip shorter than the sampling interval
+ * (a restarted ex-primary before it is demoted) is not reported, a sustained one is.
+ *
+ * This approximates "accepted writes": a node out of recovery may accept writes; whether it committed any
+ * cannot be told apart afterwards, since the events are replicated to every node. A node that could not be
+ * asked (killed, paused) counts as not writable.
+ */
+export function writeWindowsFromSamples(samples: readonly WritableSample[]): NodeWriteWindow[] {
+  const byNode = new Map<string, WritableSample[]>();
+  for (const s of samples) byNode.set(`${s.shard}/${s.node}`, [...(byNode.get(`${s.shard}/${s.node}`) ?? []), s]);
+  const windows: NodeWriteWindow[] = [];
+  for (const nodeSamples of byNode.values()) {
+    let open: { from: number; until: number } | undefined;
+    const sorted = [...nodeSamples].sort((a, b) => a.at - b.at);
+    for (const s of sorted) {
+      if (s.writable) {
+        open = open ? { ...open, until: s.at } : { from: s.at, until: s.at };
+        continue;
+      }
+      if (open) windows.push({ shard: s.shard, node: s.node, acceptedWritesFrom: open.from, acceptedWritesUntil: open.until });
+      open = undefined;
+    }
+    const last = sorted[sorted.length - 1]!;
+    if (open) windows.push({ shard: last.shard, node: last.node, acceptedWritesFrom: open.from, acceptedWritesUntil: open.until });
+  }
+  return windows.sort((a, b) => a.shard - b.shard || a.acceptedWritesFrom - b.acceptedWritesFrom);
+}
+
+export const WRITE_WINDOW_NOTE =
+  'Split brain is judged from write windows sampled about once a second: each Postgres node is asked directly (not through the fault proxy) ' +
+  'whether it is out of recovery, i.e. writable. Two nodes of a shard writable over two consecutive samples count as split brain; a shorter blip ' +
+  'is not seen. Whether a writable node actually committed a write cannot be told afterwards (events are replicated to every node), so this ' +
+  'over-approximates "accepted writes" (a writable ex-primary cut off from its synchronous standby cannot commit) and may miss overlaps shorter than a second.';
