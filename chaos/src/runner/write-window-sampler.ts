@@ -1,11 +1,13 @@
 import type { Topology } from '#libs/topology';
+import { canAcknowledgeWrites, COMMIT_CAPABILITY_SQL, type CommitCapabilityRow } from './commit-capability.js';
 import { queryNode } from './node-query.js';
 import type { WritableSample } from './write-windows.js';
 
 const SAMPLE_TIMEOUT_MS = 800;
 
 /**
- * Asks every Postgres node of the lab, about once a second, whether it is out of recovery; the samples become
+ * Asks every Postgres node of the lab, about once a second, whether it could acknowledge a write (out of
+ * recovery and able to complete a synchronous commit: commit-capability.ts); the samples become
  * the write windows of the split-brain check (write-windows.ts). Straight to each node's own address.
  */
 export class WriteWindowSampler {
@@ -42,8 +44,8 @@ export class WriteWindowSampler {
     const results = await Promise.all(
       nodes.map(async (node) => {
         try {
-          const rows = await queryNode<{ in_recovery: boolean }>(`${node.host}:${node.port}`, 'select pg_is_in_recovery() as in_recovery', { timeoutMs: SAMPLE_TIMEOUT_MS });
-          return { shard: node.shard!, node: node.id, at, writable: rows[0]?.in_recovery === false };
+          const rows = await queryNode<CommitCapabilityRow & Record<string, unknown>>(`${node.host}:${node.port}`, COMMIT_CAPABILITY_SQL, { timeoutMs: SAMPLE_TIMEOUT_MS });
+          return { shard: node.shard!, node: node.id, at, writable: rows[0] !== undefined && canAcknowledgeWrites(rows[0]) };
         } catch {
           return { shard: node.shard!, node: node.id, at, writable: false };
         }

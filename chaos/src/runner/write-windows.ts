@@ -1,6 +1,6 @@
 import type { NodeWriteWindow } from '../checkers/store-snapshot.js';
 
-/** One look at one node: was it out of recovery (writable) at `at` (ms since run start)? */
+/** One look at one node: could it acknowledge writes (see commit-capability.ts) at `at` (ms since run start)? */
 export interface WritableSample {
   readonly shard: number;
   readonly node: string;
@@ -9,14 +9,14 @@ export interface WritableSample {
 }
 
 /**
- * Write windows from periodic samples of each node's `pg_is_in_recovery()`: a window is a run of consecutive
+ * Write windows from periodic samples of each node's commit capability: a window is a run of consecutive
  * samples in which the node was writable, from the first to the last of them. A node that was writable in a
  * single sample gets a window of length 0, which overlaps nothing: a blip shorter than the sampling interval
  * (a restarted ex-primary before it is demoted) is not reported, a sustained one is.
  *
- * This approximates "accepted writes": a node out of recovery may accept writes; whether it committed any
- * cannot be told apart afterwards, since the events are replicated to every node. A node that could not be
- * asked (killed, paused) counts as not writable.
+ * This approximates "accepted writes": a node that can acknowledge commits may accept writes; whether it
+ * committed any cannot be told apart afterwards, since the events are replicated to every node. A node that
+ * could not be asked (killed, paused) counts as not writable.
  */
 export function writeWindowsFromSamples(samples: readonly WritableSample[]): NodeWriteWindow[] {
   const byNode = new Map<string, WritableSample[]>();
@@ -41,6 +41,8 @@ export function writeWindowsFromSamples(samples: readonly WritableSample[]): Nod
 
 export const WRITE_WINDOW_NOTE =
   'Split brain is judged from write windows sampled about once a second: each Postgres node is asked directly (not through the fault proxy) ' +
-  'whether it is out of recovery, i.e. writable. Two nodes of a shard writable over two consecutive samples count as split brain; a shorter blip ' +
-  'is not seen. Whether a writable node actually committed a write cannot be told afterwards (events are replicated to every node), so this ' +
-  'over-approximates "accepted writes" (a writable ex-primary cut off from its synchronous standby cannot commit) and may miss overlaps shorter than a second.';
+  'whether it could acknowledge a write — out of recovery, and either waiting for no synchronous standby or having one connected with no ' +
+  'commit stuck waiting for it for over a second (an ex-primary cut off from its standby is out of recovery but acknowledges nothing). Two ' +
+  'nodes of a shard able to acknowledge writes over two consecutive samples count as split brain; a shorter blip is not seen. Whether such a ' +
+  'node actually committed a write cannot be told afterwards (events are replicated to every node), so this may still over-approximate ' +
+  '"accepted writes", and may miss overlaps shorter than a second.';
