@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProfile } from '#libs/topology';
@@ -104,7 +104,11 @@ describe('the built-in catalogue', () => {
     expect(resolveExperiment('kill-gateway')).toMatchObject({ name: 'kill-gateway', file: join(builtInExperimentsDir(), 'kill-gateway.yaml') });
     const dir = mkdtempSync(join(tmpdir(), 'faultline-experiment-'));
     const file = join(dir, 'mine.json');
-    writeFileSync(file, JSON.stringify({ version: 1, title: 'Mine', lesson: 'One line.', method: [{ type: 'wait', for: '1s' }] }));
-    expect(resolveExperiment(file)).toMatchObject({ name: 'mine', file, experiment: { title: 'Mine', profile: 'full' } });
+    try {
+      writeFileSync(file, JSON.stringify({ version: 1, title: 'Mine', lesson: 'One line.', method: [{ type: 'wait', for: '1s' }] }));
+      expect(resolveExperiment(file)).toMatchObject({ name: 'mine', file, experiment: { title: 'Mine', profile: 'full' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { appDependencies, loadAppConfig } from '#libs/config';
 import { isAppKind, loadProfile, type AppKind, type Component } from '#libs/topology';
 import { labPaths } from '../../lab-paths.js';
@@ -9,11 +9,22 @@ import { createLabContext } from '../../lab-context.js';
 import { runCommand } from '../../process/run-command.js';
 import { appConfigOf, gatewayRunner } from './app.component.js';
 
+const stateDirs: string[] = [];
+afterAll(() => {
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A real folder: the gateways' session secret is made in it on first use. */
+const newStateDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-app-spec-'));
+  stateDirs.push(dir);
+  return dir;
+};
+
 const ctxFor = (profile: string) =>
   createLabContext({
     topology: loadProfile(profile),
-    // A real folder: the gateways' session secret is made in it on first use.
-    paths: labPaths(mkdtempSync(join(tmpdir(), 'faultline-app-spec-'))),
+    paths: labPaths(newStateDir()),
     isRoot: false,
     faultlineBin: '/repo/bin/faultline.js',
     faultProxyUrl: 'http://127.0.0.1:21000',
