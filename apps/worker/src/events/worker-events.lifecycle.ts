@@ -2,6 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { WorkerConfig } from '#libs/config';
 import { consumeEvents, eventSubjectFilter, RedisProcessedStore, startEventRelays, type EventConsumer, type EventRelays } from '#libs/event-bus';
 import { describeError, natsConnectionOptions } from '#libs/health';
+import { withDeadline } from '#libs/jobs';
 import { APP_CONFIG, PINO_LOGGER } from '#libs/observability';
 import type { ShardRouter } from '#libs/shard-router';
 import { jetstream } from '@nats-io/jetstream';
@@ -30,12 +31,8 @@ const CONSUMER_STOP_GRACE_MS = 300;
 const STOP_DEADLINE_MS = 500;
 const DRAIN_DEADLINE_MS = 200;
 
-/** Resolves when `work` does or after `ms`, whichever is first; never rejects. */
-async function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
+/** Resolves when `work` settles or after `ms`, whichever is first; never rejects. */
+const settleWithin = (work: Promise<unknown>, ms: number): Promise<unknown> => withDeadline(work.catch(() => undefined), ms, () => undefined);
 
 /**
  * Runs the event bus inside the worker: a relay per shard (publishing the shards' event logs to
@@ -79,11 +76,11 @@ export class WorkerEventsLifecycle implements OnApplicationBootstrap, BeforeAppl
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.starting;
-    await withDeadline(
+    await settleWithin(
       Promise.all([...this.consumers.map((consumer) => consumer.stop({ graceMs: CONSUMER_STOP_GRACE_MS })), this.relays?.stop()]),
       STOP_DEADLINE_MS,
     );
-    await withDeadline(this.nats?.drain() ?? Promise.resolve(), DRAIN_DEADLINE_MS).catch(() => undefined);
+    await settleWithin(this.nats?.drain() ?? Promise.resolve(), DRAIN_DEADLINE_MS);
     await this.nats?.close();
   }
 
