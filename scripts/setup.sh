@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli redis-server redis-tools nats-server haproxy nginx)
+packages=(postgresql-15 postgresql-15-auto-failover pg-auto-failover-cli redis-server redis-tools nats-server haproxy nginx prometheus)
+# The dashboard's browser tests drive Debian's Chromium; only the test run needs it.
+if [[ "${1:-}" == "--test" ]]; then packages+=(chromium); fi
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
