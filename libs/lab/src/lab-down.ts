@@ -1,20 +1,34 @@
 import { existsSync, rmSync } from 'node:fs';
-import type { Topology } from '#libs/topology';
+import type { Component, Topology } from '#libs/topology';
 import type { LabPaths } from './lab-paths.js';
 import type { LabProgress } from './lab-progress.js';
 import { readLabState, writeLabState, type LabState } from './lab-state.js';
 import { acquireLabLock } from './process/lab-lock.js';
 import { stopProcessGroup } from './process/stop-process-group.js';
 import { tcpOpen } from './readiness/tcp-exchange.js';
-import { startWaves } from './start-waves.js';
-import { stopPostgresNode } from './components/postgres/index.js';
+import { startWaves, withPostgresOrder } from './start-waves.js';
+import { postgresStartOrder, stopPostgresNode } from './components/postgres/index.js';
 
 const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * The start waves with Postgres ordered by the monitor's current view when it answers (standbys stop
+ * before their primary: see `withPostgresOrder`), by the initial roles when it does not.
+ */
+async function stopOrder(topology: Topology): Promise<Component[][]> {
+  const waves = startWaves(topology);
+  if (topology.shards.length === 0) return waves;
+  try {
+    return withPostgresOrder(waves, await postgresStartOrder({ topology }, { timeoutMs: 1500 }));
+  } catch {
+    return waves;
+  }
+}
 
 /** Stops every recorded process group, the last wave first (apps before the stores they write to). */
 export async function stopLab(state: LabState, options: { progress: LabProgress }): Promise<number> {
   let stopped = 0;
-  const waves = startWaves(state.topology).reverse();
+  const waves = (await stopOrder(state.topology)).reverse();
   const recordedIds = new Set(Object.keys(state.processes));
   const known = new Set(waves.flat().map((c) => c.id));
   // Processes recorded under ids the topology does not know (should not happen) go last.

@@ -12,7 +12,7 @@ import { isAlive } from './process/process-identity.js';
 import { isRunningAsRoot } from './process/as-user.js';
 import { runCommand } from './process/run-command.js';
 import { startComponent } from './start-component.js';
-import { startWaves } from './start-waves.js';
+import { startWaves, withPostgresOrder } from './start-waves.js';
 import { postgresStartOrder } from './components/postgres/index.js';
 
 export interface UpOptions {
@@ -110,9 +110,9 @@ export async function labUp(options: UpOptions): Promise<UpResult> {
           postgresOrdered = true;
           // After a failover the initial primary is a replica now: start each shard's *current* primary
           // first (the monitor knows it), or the demoted node waits forever for a primary.
-          const order = await postgresStartOrder(ctx);
-          wave = order.primaries;
-          waves[i + 1] = order.others;
+          const ordered = withPostgresOrder(waves, await postgresStartOrder(ctx));
+          waves.splice(0, waves.length, ...ordered);
+          wave = waves[i]!;
         }
         const results = await Promise.allSettled(wave.map(startOne));
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

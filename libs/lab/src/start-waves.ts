@@ -29,3 +29,17 @@ export function startWaves(topology: Topology): Component[][] {
   for (const component of topology.components) (waves[waveOf(component)] ??= []).push(component);
   return waves.filter((wave) => wave.length > 0);
 }
+
+/**
+ * The waves with the two Postgres waves (initial primaries, then replicas) replaced by the monitor's view:
+ * each shard's current primary, then the other nodes. Starting follows it; stopping reverses it, so the
+ * standbys stop before their primary and the monitor never sees a primary die with a standby to promote.
+ */
+export function withPostgresOrder(waves: readonly Component[][], order: { primaries: Component[]; others: Component[] }): Component[][] {
+  const postgresWaves = waves.map((wave, i) => (wave.some((c) => c.kind === 'postgres') ? i : -1)).filter((i) => i >= 0);
+  if (postgresWaves.length === 0) return [...waves];
+  const first = postgresWaves[0]!;
+  const rest = waves.filter((_, i) => !postgresWaves.includes(i));
+  const ordered = [order.primaries, order.others].filter((wave) => wave.length > 0);
+  return [...rest.slice(0, first), ...ordered, ...rest.slice(first)];
+}

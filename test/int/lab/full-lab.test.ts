@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describeKeeperFiles, pgLayoutIn } from '../../../libs/lab/src/components/postgres/index.js';
 import { labPaths } from '../../../libs/lab/src/lab-paths.js';
 import { faultline, jsonOf } from '../../support/faultline-cli.js';
+import { waitFor } from '../../support/wait-for.js';
 
 interface Status {
   healthy: boolean;
@@ -63,5 +64,29 @@ describe('the full two-DC lab', () => {
       `full lab: first up ${firstUp.durationSeconds.toFixed(1)} s, up with existing data ${secondUp.durationSeconds.toFixed(1)} s, ` +
         `down ${jsonOf<{ durationSeconds: number }>(down).durationSeconds.toFixed(1)} s, down again ${jsonOf<{ durationSeconds: number }>(again).durationSeconds.toFixed(1)} s\n`,
     );
+  }, 600_000);
+
+  it('after a DC partition failed shard 1 over to dc-a, goes down and comes back up with the roles the monitor gave', async () => {
+    const up = await cli('up', '--profile', 'full', '--port-base', '27000', '--json');
+    expect({ code: up.code, stderr: up.code === 0 ? '' : up.stderr }).toEqual({ code: 0, stderr: '' });
+    const roles = async (): Promise<Record<string, string | null>> =>
+      Object.fromEntries(jsonOf<Status>(await cli('status', '--json')).components.filter((c) => c.kind === 'postgres').map((c) => [c.id, c.role]));
+
+    // The monitor lives in dc-a: cut off from it and from its standby, dc-b's primary of shard 1 is replaced.
+    expect((await cli('fault', 'partition', 'dc-a', 'dc-b', '--json')).code).toBe(0);
+    await waitFor('shard1-2 (dc-a) to be promoted', async () => (await roles())['shard1-2'] === 'primary', 90_000, 500);
+    expect((await cli('fault', 'heal', '--all', '--json')).code).toBe(0);
+    await waitFor('shard1-1 to rejoin as a secondary', async () => (await roles())['shard1-1'] === 'secondary', 120_000, 500);
+
+    // `down` stops the standbys before their primaries (the monitor's view, not the initial roles), so
+    // the monitor sees no failover on the way down, and `up` starts the current primaries first.
+    const down = await cli('down', '--json');
+    expect(down.code).toBe(0);
+    const again = await cli('up', '--profile', 'full', '--port-base', '27000', '--json');
+    expect({ code: again.code, stderr: again.code === 0 ? '' : again.stderr }).toEqual({ code: 0, stderr: '' });
+    const status = jsonOf<Status>(await cli('status', '--json'));
+    expect(status.components.filter((c) => !c.healthy).map((c) => `${c.id}: ${c.detail}`)).toEqual([]);
+    expect(await roles()).toEqual({ 'shard0-1': 'primary', 'shard0-2': 'secondary', 'shard1-1': 'secondary', 'shard1-2': 'primary' });
+    expect((await cli('down', '--json')).code).toBe(0);
   }, 600_000);
 });

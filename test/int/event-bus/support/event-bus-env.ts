@@ -8,6 +8,7 @@ import { createEventStoreDataSource, ensureEventStoreSchema, PostgresEventStore,
 import { startNatsServer, type NatsServer } from '../../../support/nats-server.js';
 import { startPostgresServer, withFreshDatabase, type FreshDatabase, type PostgresServer } from '../../../support/postgres-server.js';
 import { TestShardRouter } from '../../user/support/test-shard-router.js';
+export { waitFor } from '../../../support/wait-for.js';
 
 export const SETUP_TIMEOUT_MS = 90_000;
 /** Generous: the machine has 2 cores and is loaded. */
@@ -163,23 +164,6 @@ export function useEventBusEnv(prefix: string): EventBusEnv {
     },
     onCleanup,
   };
-}
-
-/** Polls `check` until it returns a value other than `undefined`/`false`, or fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 60_000, intervalMs = 20): Promise<Exclude<T, false | undefined>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as Exclude<T, false | undefined>;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** Every message stored in the stream, in stream order. */

@@ -6,6 +6,8 @@ export {
   postgresNodeState,
   currentPrimary,
   postgresStartOrder,
+  likelyPrimary,
+  compareLsn,
   componentAtRegisteredAddress,
   describeState,
   isSettled,

@@ -168,12 +168,42 @@ export async function postgresNodeState(ctx: RolesContext, componentId: string, 
   return nodes.find((n) => n.componentId === componentId);
 }
 
+/** Goal states the monitor gives a node that is, or is on its way to being, the writable node. */
+const becomingPrimaryGoals: ReadonlySet<string> = new Set([...primaryStates, 'prepare_promotion', 'stop_replication']);
+/** Goal states of a node being demoted: it must start after the node that replaces it. */
+const demotionGoals: ReadonlySet<string> = new Set(['draining', 'demote_timeout', 'demoted']);
+
+/** Compares two `pg_lsn` texts (`16/B374D848`): negative when a is behind b. */
+export function compareLsn(a: string, b: string): number {
+  const parse = (lsn: string): bigint => {
+    const [high, low] = lsn.split('/');
+    return high && low ? (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`) : -1n;
+  };
+  const d = parse(a) - parse(b);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}
+
+/**
+ * The node of one formation that should start first when `get_primary` names none — the monitor was
+ * stopped (or the lab killed) in the middle of a failover, or while the primary's state was changing.
+ * In order: a node the monitor is making the writable one (its goal), a node that reports being primary
+ * and is not being demoted, and then the most advanced node (timeline, then LSN): it is the one the
+ * others can follow without losing what it has.
+ */
+export function likelyPrimary(nodes: readonly PostgresNodeState[]): PostgresNodeState | undefined {
+  const rank = (n: PostgresNodeState): number =>
+    becomingPrimaryGoals.has(n.goalState) ? 0 : primaryStates.has(n.reportedState) && !demotionGoals.has(n.goalState) ? 1 : 2;
+  return [...nodes].sort((a, b) => rank(a) - rank(b) || b.timeline - a.timeline || compareLsn(b.lsn, a.lsn))[0];
+}
+
 /**
  * The order Postgres nodes must start in, once the monitor runs: per shard, the node the monitor names
  * primary first (after a failover that is no longer the initial primary), then the others. A demoted
  * ex-primary started first would wait forever for the primary to rejoin it (pg_rewind), so the runner
- * must not start nodes by `initialRole` alone. A shard the monitor knows no primary of (new data) starts
- * with its initial primary. Rejects when the monitor cannot be asked.
+ * must not start nodes by `initialRole` alone. When `get_primary` names none (stopped mid-failover),
+ * the monitor's node table decides (`likelyPrimary`); a shard the monitor knows nothing of (new data)
+ * starts with its initial primary. `down` stops in the reverse order: standbys first, so that stopping
+ * the primary last gives the monitor no standby to fail over to. Rejects when the monitor cannot be asked.
  */
 export async function postgresStartOrder(
   ctx: RolesContext,
@@ -181,9 +211,12 @@ export async function postgresStartOrder(
 ): Promise<{ primaries: Component[]; others: Component[] }> {
   const primaries: Component[] = [];
   const others: Component[] = [];
+  const known = await queryPostgresNodes(ctx, options);
   for (const shard of ctx.topology.shards) {
     const nodes = shard.nodes.map((id) => ctx.topology.components.find((c) => c.id === id)!);
-    const primary = (await currentPrimary(ctx, shard.id, options)) ?? nodes.find((n) => n.initialRole === 'primary') ?? nodes[0]!;
+    const registered = known.filter((n) => n.formation === shard.formation && n.componentId !== null);
+    const chosen = registered.find((n) => n.isPrimary) ?? likelyPrimary(registered);
+    const primary = nodes.find((n) => n.id === chosen?.componentId) ?? nodes.find((n) => n.initialRole === 'primary') ?? nodes[0]!;
     primaries.push(primary);
     others.push(...nodes.filter((n) => n.id !== primary.id));
   }
