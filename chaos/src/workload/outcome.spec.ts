@@ -29,7 +29,15 @@ describe('classifyAnswer', () => {
     expect(classifyAnswer('update', 503, body('SERVICE_UNAVAILABLE', 'the user service did not answer user.update'))).toMatchObject({ type: 'info' });
     expect(classifyAnswer('register', 503, body('UNAVAILABLE', 'shard 0 unavailable'))).toMatchObject({ type: 'info' });
     expect(classifyAnswer('upload', 504, '')).toMatchObject({ type: 'info', error: { code: 'HTTP_504' } });
-    expect(classifyAnswer('update', 503, body('SERVICE_UNAVAILABLE', 'the user service is unavailable (circuit open)'))).toMatchObject({ type: 'fail' });
+    expect(classifyAnswer('update', 503, body('CIRCUIT_OPEN', 'the user service is unavailable (circuit open): the request was not sent'))).toMatchObject({
+      type: 'fail',
+      error: { code: 'CIRCUIT_OPEN', status: 503 },
+    });
+    expect(classifyAnswer('upload', 503, body('CIRCUIT_OPEN'))).toMatchObject({ type: 'fail' });
+  });
+
+  it('decides by the code, never by the message text', () => {
+    expect(classifyAnswer('update', 503, body('SERVICE_UNAVAILABLE', 'the user service is unavailable (circuit open)'))).toMatchObject({ type: 'info' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { CIRCUIT_OPEN } from '#libs/contracts';
 import { isWriteKind, type OperationError, type OperationKind } from '../history/operation.js';
 
 /** How one operation ended, before it is recorded: `info` is indefinite — it may or may not have happened. */
@@ -12,15 +13,13 @@ const apiError = (body: unknown): { code?: string; message?: string } => {
   };
 };
 
-/** The gateway refused before calling the service: nothing was sent, so nothing happened. */
-const CIRCUIT_OPEN = /circuit open/i;
-
 /**
  * An HTTP answer → ok / fail / info.
  * - 2xx: ok. 4xx: fail — the request was refused (validation, auth, not found, conflict, rate limit), nothing
  *   was applied; 408 is the exception (the server gave up reading it: unknown).
  * - 5xx on a read or a login: fail (a read changes nothing, so "it did not work" is all there is to know).
- * - 5xx on a write: info, unless the gateway says its circuit was open (then the command never left it).
+ * - 5xx on a write: info, unless its code is CIRCUIT_OPEN: the gateway's circuit breaker refused it before
+ *   sending it to the service, so nothing was applied (the code, never the message text, decides).
  *   A 503 after a service timeout, the service's own UNAVAILABLE ("the write may have committed"), a 502/504 of
  *   the load balancer: the command may well have been applied, and calling it failed would be a lie the
  *   checkers believe.
@@ -32,7 +31,7 @@ export function classifyAnswer(f: OperationKind, status: number, body: unknown):
   if (status === 408) return { type: 'info', error };
   if (status < 500) return { type: 'fail', error };
   if (!isWriteKind(f)) return { type: 'fail', error };
-  return CIRCUIT_OPEN.test(message ?? '') ? { type: 'fail', error } : { type: 'info', error };
+  return code === CIRCUIT_OPEN ? { type: 'fail', error } : { type: 'info', error };
 }
 
 /** Codes of errors that prove the request never reached a server. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { NotFoundException } from '@nestjs/common';
 import { translateError } from './api-error.filter.js';
-import { RateLimitedError, RequestValidationError, ServiceRefusedError, ServiceUnavailableError, UnauthenticatedError } from './api.errors.js';
+import { CircuitOpenError, RateLimitedError, RequestValidationError, ServiceRefusedError, ServiceUnavailableError, UnauthenticatedError } from './api.errors.js';
 
 describe('translateError', () => {
   it.each([
@@ -25,6 +25,11 @@ describe('translateError', () => {
   it('tells when to come back after 429 and 503', () => {
     expect(translateError(new RateLimitedError(1))).toMatchObject({ status: 429, retryAfterSeconds: 1 });
     expect(translateError(new ServiceUnavailableError('down', 3))).toMatchObject({ status: 503, retryAfterSeconds: 3 });
+  });
+
+  it('answers an open circuit with 503 and its own code, CIRCUIT_OPEN', () => {
+    expect(translateError(new CircuitOpenError('user', 2))).toMatchObject({ status: 503, code: 'CIRCUIT_OPEN', retryAfterSeconds: 2 });
+    expect(translateError(new ServiceUnavailableError('down', 1))).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   });
 
   it('answers 401 without a session and 404 for unknown routes', () => {

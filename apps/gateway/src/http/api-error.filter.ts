@@ -3,7 +3,7 @@ import type { FieldIssue, ServiceErrorCode } from '#libs/contracts';
 import { PINO_LOGGER } from '#libs/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { RateLimitedError, RequestValidationError, ServiceRefusedError, ServiceUnavailableError, UnauthenticatedError } from './api.errors.js';
+import { CircuitOpenError, RateLimitedError, RequestValidationError, ServiceRefusedError, ServiceUnavailableError, UnauthenticatedError } from './api.errors.js';
 
 /** The service error codes' HTTP statuses: the only place a domain refusal becomes HTTP. */
 const statusOfServiceCode: Readonly<Record<ServiceErrorCode, number>> = {
@@ -34,7 +34,7 @@ export function translateError(error: unknown): Translated {
   if (error instanceof RequestValidationError) return { status: 400, code: error.code, message: error.message, fields: error.fields };
   if (error instanceof UnauthenticatedError) return { status: 401, code: error.code, message: error.message };
   if (error instanceof RateLimitedError) return { status: 429, code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-  if (error instanceof ServiceUnavailableError) {
+  if (error instanceof ServiceUnavailableError || error instanceof CircuitOpenError) {
     return { status: 503, code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   }
   if (error instanceof ServiceRefusedError) {

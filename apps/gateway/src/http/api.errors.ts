@@ -1,4 +1,4 @@
-import type { FieldIssue, ServiceErrorCode } from '#libs/contracts';
+import { CIRCUIT_OPEN, type FieldIssue, type ServiceErrorCode } from '#libs/contracts';
 import { FaultlineError } from '#libs/errors';
 
 /**
@@ -23,7 +23,7 @@ export class RateLimitedError extends FaultlineError<'RATE_LIMITED'> {
   }
 }
 
-/** A service did not answer (timeout, circuit open, NATS down): the client may retry later. */
+/** A service did not answer (timeout, NATS down, an invalid reply): the command may have been applied; the client may retry later. */
 export class ServiceUnavailableError extends FaultlineError<'SERVICE_UNAVAILABLE'> {
   readonly code = 'SERVICE_UNAVAILABLE';
   constructor(
@@ -32,6 +32,22 @@ export class ServiceUnavailableError extends FaultlineError<'SERVICE_UNAVAILABLE
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * The service's circuit breaker is open: the gateway refused the call without sending it, so nothing was
+ * applied (unlike SERVICE_UNAVAILABLE, where the command may have committed before its answer was lost).
+ * The HTTP answer is still 503 with `Retry-After`; its code tells the two apart.
+ */
+export class CircuitOpenError extends FaultlineError<typeof CIRCUIT_OPEN> {
+  readonly code = CIRCUIT_OPEN;
+  constructor(
+    readonly service: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`the ${service} service is unavailable (circuit open): the request was not sent`, options);
   }
 }
 
@@ -47,5 +63,6 @@ export class ServiceRefusedError extends FaultlineError<ServiceErrorCode> {
 }
 
 export const isServiceUnavailableError = (error: unknown): error is ServiceUnavailableError => error instanceof ServiceUnavailableError;
+export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => error instanceof CircuitOpenError;
 export const isServiceRefusedError = (error: unknown): error is ServiceRefusedError => error instanceof ServiceRefusedError;
 export const isRequestValidationError = (error: unknown): error is RequestValidationError => error instanceof RequestValidationError;

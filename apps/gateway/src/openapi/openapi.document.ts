@@ -13,7 +13,7 @@ const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retry
 const common = {
   '400': errorResponse('A field is invalid: `error.fields` lists each one with the reason.'),
   '429': { ...errorResponse('Too many requests from this client.'), headers: retryAfter },
-  '503': { ...errorResponse('A service or the session store cannot be reached; nothing was changed, or the change is safe to retry.'), headers: retryAfter },
+  '503': { ...errorResponse('A service or the session store cannot be reached; the change is safe to retry. Code CIRCUIT_OPEN: the service\'s circuit is open and the request was not sent, so nothing was changed.'), headers: retryAfter },
 };
 const authenticated = { '401': errorResponse('No session, or an unknown or expired one.') };
 
@@ -48,7 +48,7 @@ export function openApiDocument(): Record<string, unknown> {
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string', examples: ['VALIDATION_FAILED', 'EMAIL_TAKEN', 'SERVICE_UNAVAILABLE'] },
+                code: { type: 'string', examples: ['VALIDATION_FAILED', 'EMAIL_TAKEN', 'SERVICE_UNAVAILABLE', 'CIRCUIT_OPEN'] },
                 message: { type: 'string' },
                 fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
               },

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { serviceReplySchema } from '#libs/contracts';
 import { firstValueFrom, type Observable, timeout } from 'rxjs';
-import { ServiceRefusedError, ServiceUnavailableError } from '../http/api.errors.js';
+import { CircuitOpenError, ServiceRefusedError, ServiceUnavailableError } from '../http/api.errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { RetryBudget } from './retry-budget.js';
 import type { ServiceCallMetrics } from './service-call.metrics.js';
@@ -43,7 +43,10 @@ export class ServiceClient {
     private readonly options: ServiceClientOptions = DEFAULT_SERVICE_CLIENT_OPTIONS,
   ) {}
 
-  /** The reply's `value`; a refusal throws ServiceRefusedError, no answer ServiceUnavailableError. */
+  /**
+   * The reply's `value`; a refusal throws ServiceRefusedError, no answer ServiceUnavailableError, an open
+   * circuit (the call not sent) CircuitOpenError.
+   */
   async call<T>(pattern: string, payload: unknown): Promise<T> {
     const service = pattern.split('.')[0]!;
     const breaker = this.breakerOf(service);
@@ -55,10 +58,10 @@ export class ServiceClient {
       const admission = breaker.admit();
       this.metrics.circuitState(service, breaker.state);
       if (!admission.admitted) {
+        // A refused retry is not "not sent": the first attempt went out and may have been applied.
+        if (attempt > 1) break;
         this.metrics.observe(pattern, 'circuit_open', elapsed());
-        throw new ServiceUnavailableError(`the ${service} service is unavailable (circuit open)`, Math.ceil(admission.retryAfterMs / 1000), {
-          cause: lastError,
-        });
+        throw new CircuitOpenError(service, Math.ceil(admission.retryAfterMs / 1000));
       }
       if (attempt > 1) {
         if (!this.budget.tryRetry()) break;
