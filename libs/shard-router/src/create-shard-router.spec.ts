@@ -102,6 +102,9 @@ describe('createShardRouter without a database', () => {
     expect(retries.values.find((v) => v.labels.shard === '0')!.value).toBeGreaterThan(1);
     const up = await registry.getSingleMetric('faultline_shard_node_up')!.get();
     expect(up.values.map((v) => v.value)).toEqual([0, 0]);
+    // The write SLO's counter: one write, unavailable; the other outcomes exist at 0 so their rates do too.
+    const writes = await registry.getSingleMetric('faultline_shard_writes_total')!.get();
+    expect(Object.fromEntries(writes.values.map((v) => [v.labels.outcome, v.value]))).toEqual({ ok: 0, rejected: 0, unavailable: 1, aborted: 0 });
   });
 
   it('a blackholed node (accepts, never answers) fails requests within the connect timeout instead of hanging', async () => {
@@ -126,12 +129,16 @@ describe('createShardRouter without a database', () => {
   });
 
   it('aborting a write rejects with the signal\'s reason, without waiting for the deadline', async () => {
-    const router = make({ shards: [refusedShard(0)] });
+    const registry = new Registry();
+    const router = make({ shards: [refusedShard(0)], metrics: registry });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('client went away')), 100);
     const t0 = Date.now();
     await expect(router.write(0, async () => 1, { deadlineMs: 30_000, signal: controller.signal })).rejects.toThrow('client went away');
     expect(Date.now() - t0).toBeLessThan(3000);
+    const writes = await registry.getSingleMetric('faultline_shard_writes_total')!.get();
+    expect(writes.values.find((v) => v.labels.outcome === 'aborted')!.value).toBe(1);
+    expect(writes.values.find((v) => v.labels.outcome === 'unavailable')!.value).toBe(0);
   });
 
   it('a write still retrying when the router closes ends with SHARD_ROUTER_CLOSED', async () => {
@@ -144,6 +151,8 @@ describe('createShardRouter without a database', () => {
     await router.close();
     expect(isShardRouterClosedError(await pending)).toBe(true);
     expect(Date.now() - t0).toBeLessThan(3000);
+    const writes = await registry.getSingleMetric('faultline_shard_writes_total')!.get();
+    expect(writes.values.find((v) => v.labels.outcome === 'aborted')!.value).toBe(1);
   });
 
   it('rejects a malformed `after` LSN before doing anything', async () => {
@@ -164,6 +173,7 @@ describe('createShardRouter without a database', () => {
       'faultline_replica_lag_seconds',
       'faultline_shard_rediscoveries_total',
       'faultline_shard_write_retries_total',
+      'faultline_shard_writes_total',
       'faultline_db_pool_connections',
     ]) {
       expect(text).toContain(`# TYPE ${name}`);
@@ -171,6 +181,7 @@ describe('createShardRouter without a database', () => {
     expect(text).toContain('faultline_shard_primary_info{shard="0",node="shard0-1"} 0');
     expect(text).toContain('faultline_shard_primary_info{shard="1",node="shard1-2"} 0');
     expect(text).toContain('faultline_shard_rediscoveries_total{shard="1"} 0');
+    expect(text).toContain('faultline_shard_writes_total{shard="1",outcome="unavailable"} 0');
     expect(text).toContain('faultline_db_pool_connections{shard="0",node="shard0-1",state="total"} 0');
     await a.close();
     await a.close(); // idempotent

@@ -16,8 +16,8 @@ import {
   type NodeProbe,
 } from './primary-discovery.js';
 import { shardForKey } from './shard-hash.js';
-import { ShardRouterClosedError, ShardRouterConfigError, ShardUnavailableError, UnknownShardError } from './shard-router.errors.js';
-import { shardRouterMetrics, type PoolSample, type ShardRouterMetrics } from './shard-router.metrics.js';
+import { isShardUnavailableError, ShardRouterClosedError, ShardRouterConfigError, ShardUnavailableError, UnknownShardError } from './shard-router.errors.js';
+import { shardRouterMetrics, WRITE_OUTCOMES, type PoolSample, type ShardRouterMetrics, type WriteOutcome } from './shard-router.metrics.js';
 import type { NodeHandle, ReadOptions, ReadResult, ShardRouter, WriteOptions, WriteResult } from './shard-router.js';
 
 export type ShardRouterLogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -273,6 +273,7 @@ class PgShardRouter implements ShardRouter {
       for (const node of nodes) this.metrics.primaryInfo.set({ shard: label, node: node.name }, 0);
       this.metrics.rediscoveries.inc({ shard: label }, 0);
       this.metrics.writeRetries.inc({ shard: label }, 0);
+      for (const outcome of WRITE_OUTCOMES) this.metrics.writes.inc({ shard: label, outcome }, 0);
     }
     this.shards = shards;
     this.shardIds = [...shards.keys()];
@@ -299,17 +300,24 @@ class PgShardRouter implements ShardRouter {
 
   async write<T>(shardId: number, work: (node: NodeHandle) => Promise<T>, options: WriteOptions = {}): Promise<WriteResult<T>> {
     const shard = this.shard(shardId);
-    const result = await this.onPrimary(
-      shard,
-      'write',
-      async (handle) => {
-        const value = await work(handle);
-        const rows: { lsn: string }[] = await handle.dataSource.query('select pg_current_wal_lsn()::text as lsn');
-        return { value, lsn: rows[0]!.lsn };
-      },
-      options.deadlineMs ?? this.settings.writeDeadlineMs,
-      options.signal,
-    );
+    let result;
+    try {
+      result = await this.onPrimary(
+        shard,
+        'write',
+        async (handle) => {
+          const value = await work(handle);
+          const rows: { lsn: string }[] = await handle.dataSource.query('select pg_current_wal_lsn()::text as lsn');
+          return { value, lsn: rows[0]!.lsn };
+        },
+        options.deadlineMs ?? this.settings.writeDeadlineMs,
+        options.signal,
+      );
+    } catch (error) {
+      this.countWrite(shard, isShardUnavailableError(error) ? 'unavailable' : this.closed || options.signal?.aborted ? 'aborted' : 'rejected');
+      throw error;
+    }
+    this.countWrite(shard, 'ok');
     return { value: result.value.value, node: result.node, lsn: result.value.lsn, attempts: result.attempts };
   }
 
@@ -414,6 +422,11 @@ class PgShardRouter implements ShardRouter {
       if (operation === 'write') this.metrics.writeRetries.inc({ shard: shard.label });
       await sleep(Math.min(left, backoffDelay(retries, { baseMs: this.settings.backoffBaseMs, maxMs: this.settings.backoffMaxMs })), signal);
     }
+  }
+
+  /** `faultline_shard_writes_total`: what the write SLO of each shard counts (slo/write-availability-shard*.yaml). */
+  private countWrite(shard: ShardState, outcome: WriteOutcome): void {
+    this.metrics.writes.inc({ shard: shard.label, outcome });
   }
 
   /** A node failed: replica reads skip it for a while; if it was the primary, the primary is unknown until rediscovered. */

@@ -1,6 +1,14 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PoolUsage } from './node-connection.js';
 
+/**
+ * How a `write` ended: `ok`; `rejected` — the work threw an error that is not a node failure (a conflict, a
+ * constraint: the shard answered); `unavailable` — no primary did the work before the deadline
+ * (SHARD_UNAVAILABLE); `aborted` — the caller's signal or the router's close ended it first.
+ */
+export const WRITE_OUTCOMES = ['ok', 'rejected', 'unavailable', 'aborted'] as const;
+export type WriteOutcome = (typeof WRITE_OUTCOMES)[number];
+
 /** One pool the router owns, as sampled when the registry is scraped. */
 export interface PoolSample {
   readonly shard: string;
@@ -16,6 +24,7 @@ export interface ShardRouterMetrics {
   readonly nodeUp: Gauge<'shard' | 'node'>;
   readonly rediscoveries: Counter<'shard'>;
   readonly writeRetries: Counter<'shard'>;
+  readonly writes: Counter<'shard' | 'outcome'>;
   readonly poolConnections: Gauge<'shard' | 'node' | 'state'>;
   /** Sources the pool gauge reads at scrape time; a router adds its own and removes it on close. */
   readonly poolSources: Set<() => readonly PoolSample[]>;
@@ -79,6 +88,14 @@ export function shardRouterMetrics(registry: Registry = new Registry()): ShardRo
         name: 'faultline_shard_write_retries_total',
         help: 'Writes attempted again after a node failure (connection lost, read-only window, no primary known).',
         labelNames: ['shard'] as const,
+        registers,
+      }),
+    ),
+    writes: metric(registry, 'faultline_shard_writes_total', () =>
+      new Counter({
+        name: 'faultline_shard_writes_total',
+        help: 'Writes asked of the router, by shard and outcome: ok, rejected (an error that is not a node failure: the shard answered), unavailable (no primary did it before the deadline), aborted (by the caller or the router closing).',
+        labelNames: ['shard', 'outcome'] as const,
         registers,
       }),
     ),

@@ -202,6 +202,14 @@ describeWithPostgres('shard router on pg_auto_failover (native)', () => {
     // A write through the replica is refused by the server (it is read-only): the router routes by role, for real.
     await expect(router.read(0, async ({ dataSource }) => dataSource.query("insert into router_writes (writer, seq) values ('nope', 1)"))).rejects.toThrow(/read-only/);
 
+    // The write SLO's counter: a write the primary refuses (not a node failure: the shard answered) is `rejected`.
+    const okBefore = (await metric('faultline_shard_writes_total', { shard: '0', outcome: 'ok' })) ?? 0;
+    await expect(router.write(0, ({ dataSource }) => dataSource.query('insert into no_such_table values (1)'))).rejects.toThrow(/no_such_table/);
+    expect(await metric('faultline_shard_writes_total', { shard: '0', outcome: 'rejected' })).toBe(1);
+    await router.write(0, ({ dataSource }) => dataSource.query("insert into router_writes (writer, seq) values ('basic', 2)"));
+    expect(await metric('faultline_shard_writes_total', { shard: '0', outcome: 'ok' })).toBe(okBefore + 1);
+    expect(okBefore).toBeGreaterThanOrEqual(1);
+
     expect(await metric('faultline_shard_primary_info', { shard: '0', node: first.id })).toBe(1);
     expect(await metric('faultline_shard_primary_info', { shard: '0', node: second.id })).toBe(0);
     await registry.metrics(); // the pool gauge is filled on scrape
