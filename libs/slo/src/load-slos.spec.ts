@@ -168,6 +168,7 @@ describe('SLO documents', () => {
     expect(() => loadSlos(empty)).toThrow(/no SLO documents here \(files ending in \.yaml, \.yml, \.json\)/);
     expect(() => loadSlos(join(dir, 'missing'))).toThrow(expect.objectContaining({ code: 'SLO_DOCUMENT_INVALID', message: expect.stringMatching(/cannot read the folder/) }));
     expect(() => loadSlos([join(dir, 'missing.yaml')])).toThrow(/cannot read the file/);
+    expect(() => loadSlos(join(dir, 'missing.yaml'))).toThrow(/cannot read the file/);
   });
 
   it('ships the five SLOs of the lab, write availability once per shard, each valid', () => {

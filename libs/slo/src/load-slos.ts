@@ -46,6 +46,7 @@ export function sloFromText(text: string, source: string): Slo {
 function filesOf(dirOrFiles: string | readonly string[]): { files: string[]; problem?: SloFileIssues } {
   if (typeof dirOrFiles !== 'string') return { files: dirOrFiles.map((f) => resolve(f)) };
   const dir = resolve(dirOrFiles);
+  if (SLO_FILE_EXTENSIONS.includes(extname(dir))) return { files: [dir] };
   let entries: string[];
   try {
     if (!statSync(dir).isDirectory()) return { files: [dir] };
