@@ -11,6 +11,8 @@ export interface LabCommandOptions {
   profile?: string;
   topology?: string;
   portBase?: number;
+  /** `up` only: overrides the topology's slo.timeScale. */
+  sloTimeScale?: number;
   json?: boolean;
 }
 
@@ -44,6 +46,7 @@ export function topologyOf(options: LabCommandOptions): Topology {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.topology ? { file: options.topology } : {}),
     ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
+    ...(options.sloTimeScale !== undefined ? { sloTimeScale: options.sloTimeScale } : {}),
   });
 }
 

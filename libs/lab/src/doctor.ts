@@ -25,6 +25,7 @@ export const requiredPackages: readonly { pkg: string; binary: string; versionAr
   { pkg: 'nats-server', binary: '/usr/sbin/nats-server', versionArgs: ['--version'] },
   { pkg: 'haproxy', binary: '/usr/sbin/haproxy', versionArgs: ['-v'] },
   { pkg: 'nginx', binary: '/usr/sbin/nginx', versionArgs: ['-v'] },
+  { pkg: 'prometheus', binary: '/usr/bin/prometheus', versionArgs: ['--version'] },
 ];
 
 const installCommand = (pkgs: readonly string[]): string =>

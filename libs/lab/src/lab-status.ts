@@ -54,7 +54,7 @@ export interface LabStatus {
   readonly links: readonly LinkStatus[];
 }
 
-const httpKinds: readonly ComponentKind[] = ['gateway', 'user', 'media', 'worker', 'load-balancer', 'geo-front', 'cdn-edge', 'fault-proxy'];
+const httpKinds: readonly ComponentKind[] = ['gateway', 'user', 'media', 'worker', 'load-balancer', 'geo-front', 'cdn-edge', 'fault-proxy', 'prometheus', 'dashboard'];
 
 export async function labStatus(options: { paths: LabPaths; faultlineBin: string }): Promise<LabStatus> {
   const { paths } = options;

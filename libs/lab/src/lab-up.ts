@@ -3,6 +3,7 @@ import type { Component, Topology } from '#libs/topology';
 import { populateLinks } from './components/fault-proxy/populate-links.js';
 import { createLabContext, type LabContext } from './lab-context.js';
 import { LabAlreadyRunningError } from './lab.errors.js';
+import { labObservability, type LabObservability } from './lab-observability.js';
 import type { LabPaths } from './lab-paths.js';
 import type { LabProgress } from './lab-progress.js';
 import { liveProcesses, readLabState, writeLabState, type LabState, type RecordedProcess } from './lab-state.js';
@@ -32,6 +33,8 @@ export interface UpResult {
   readonly durationMs: number;
   /** Components recorded as started but no longer running (only when the lab was already up). */
   readonly down: readonly string[];
+  /** The dashboard (URL and admin token) and Prometheus, for people: see `labObservability`. */
+  readonly observability: LabObservability;
 }
 
 
@@ -80,11 +83,14 @@ export async function labUp(options: UpOptions): Promise<UpResult> {
         faultProxyUrl: existing.faultProxyUrl,
         durationMs: Date.now() - startedAt,
         down,
+        observability: labObservability(existing.topology, paths),
       };
     }
 
     for (const dir of [paths.root, paths.logsDir, paths.dataDir, paths.confDir, paths.runDir]) mkdirSync(dir, { recursive: true });
     const ctx = labContextFor(topology, paths, options.faultlineBin);
+    // Before the dashboard starts, so that it reads the token rather than racing to make it.
+    const observability = labObservability(topology, paths);
     const processes: Record<string, RecordedProcess> = {};
     const state = (): LabState => ({
       version: 1,
@@ -138,6 +144,7 @@ export async function labUp(options: UpOptions): Promise<UpResult> {
       faultProxyUrl: ctx.faultProxyUrl,
       durationMs: Date.now() - startedAt,
       down: [],
+      observability,
     };
   } finally {
     release();

@@ -20,6 +20,9 @@ const waveOf = (c: Component): number => {
     'load-balancer': 5,
     'cdn-edge': 5,
     'geo-front': 6,
+    // Observability last, so that it starts against a lab that is up (and `down` stops it first).
+    prometheus: 7,
+    dashboard: 7,
   };
   return byKind[c.kind];
 };

@@ -59,6 +59,10 @@ export function deriveTopology(spec: TopologySpec): Topology {
     add({ id: `${dc.id}.edge`, kind: 'cdn-edge', dc: dc.id });
   }
   if (hasGeoFront) add({ id: 'geo', kind: 'geo-front', dc: null }, ['stats']);
+  const componentPortsEnd = COMPONENT_PORTS_FROM + (components.length - 1) * PORTS_PER_COMPONENT;
+  // Lab-wide observability at fixed ports, so their URLs are the same whatever the topology's size.
+  for (const kind of ['prometheus', 'dashboard'] as const)
+    components.push({ id: kind, kind, dc: null, host: HOST, port: spec.portBase + fixedPortOffsets[kind], ports: {} });
 
   const byId = new Map(components.map((c) => [c.id, c]));
   const links: Link[] = [];
@@ -116,7 +120,7 @@ export function deriveTopology(spec: TopologySpec): Topology {
     }
   }
 
-  if (nextLinkPort - spec.portBase > PORT_RANGE_SIZE || COMPONENT_PORTS_FROM + (components.length - 1) * PORTS_PER_COMPONENT > LINK_PORTS_FROM) {
+  if (nextLinkPort - spec.portBase > PORT_RANGE_SIZE || componentPortsEnd > LINK_PORTS_FROM) {
     throw new RangeError(`topology "${spec.name}" is too large for the lab's port range of ${PORT_RANGE_SIZE} ports`);
   }
 
@@ -130,5 +134,6 @@ export function deriveTopology(spec: TopologySpec): Topology {
     links,
     entrypoint: hasGeoFront ? 'geo' : `${spec.dataCenters[0]!.id}.lb`,
     cdn: spec.cdn,
+    slo: spec.slo,
   };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidTopologyError } from './topology.errors.js';
-import { loadProfile, topologyFromText } from './load-topology.js';
+import { fixedPortOffsets } from './derive-topology.js';
+import { builtInProfileNames, loadProfile, resolveTopology, topologyFromText } from './load-topology.js';
+import { MAX_SLO_TIME_SCALE } from './topology.spec-schema.js';
 import { selectLinks } from './select-links.js';
 
 function issuesOf(text: string) {
@@ -62,6 +64,50 @@ describe('built-in profiles', () => {
       expect(node.host).not.toBe('127.0.0.1');
       expect(ingress.listen).toEqual({ host: '127.0.0.1', port: node.port });
     }
+  });
+});
+
+describe('observability components', () => {
+  it('every profile has Prometheus and the dashboard, lab-wide, at their fixed ports, started by no link', () => {
+    for (const profile of builtInProfileNames) {
+      const t = loadProfile(profile, { portBase: 22_000 });
+      const observability = t.components.filter((c) => c.kind === 'prometheus' || c.kind === 'dashboard');
+      expect(observability).toEqual([
+        { id: 'prometheus', kind: 'prometheus', dc: null, host: '127.0.0.1', port: 22_000 + fixedPortOffsets.prometheus, ports: {} },
+        { id: 'dashboard', kind: 'dashboard', dc: null, host: '127.0.0.1', port: 22_000 + fixedPortOffsets.dashboard, ports: {} },
+      ]);
+      expect(t.links.filter((l) => l.from === 'prometheus' || l.to === 'prometheus' || l.from === 'dashboard' || l.to === 'dashboard')).toEqual([]);
+    }
+  });
+
+  it('leaves the other components\' ports where they were', () => {
+    const t = loadProfile('minimal');
+    expect(t.components.find((c) => c.id === 'monitor')!.port).toBe(21_010);
+    expect(t.components.find((c) => c.kind === 'fault-proxy')!.port).toBe(21_000);
+  });
+});
+
+describe('the SLO time scale', () => {
+  const file = (slo: string) => `name: mine\ndataCenters:\n  - id: dc-x\n    region: eu\nshards:\n  - primary: dc-x\n    replicas: [dc-x]\n${slo}`;
+
+  it('is real time (1) unless the spec says otherwise', () => {
+    expect(loadProfile('full').slo).toEqual({ timeScale: 1 });
+    expect(topologyFromText(file('slo:\n  timeScale: 60\n'), 'mine.yaml').slo).toEqual({ timeScale: 60 });
+  });
+
+  it('refuses a scale below 1 or one that is not a number, with its field and line', () => {
+    expect(issuesOf(file('slo:\n  timeScale: 0.5\n'))).toEqual([
+      { path: 'slo.timeScale', line: 9, message: expect.stringContaining('at least 1') },
+    ]);
+    expect(issuesOf(file('slo:\n  timeScale: fast\n'))).toEqual([{ path: 'slo.timeScale', line: 9, message: expect.stringContaining('must be a number') }]);
+    expect(issuesOf(file('slo:\n  timescale: 60\n'))[0]!.message).toMatch(/timescale/);
+  });
+
+  it('can be overridden (faultline up --slo-time-scale), and the override is validated like the spec', () => {
+    expect(loadProfile('minimal', { sloTimeScale: 720 }).slo).toEqual({ timeScale: 720 });
+    expect(topologyFromText(file('slo:\n  timeScale: 60\n'), 'mine.yaml', { sloTimeScale: 2 }).slo).toEqual({ timeScale: 2 });
+    expect(() => loadProfile('minimal', { sloTimeScale: 0 })).toThrow(/slo\.timeScale: must be at least 1/);
+    expect(() => resolveTopology({ profile: 'full', sloTimeScale: MAX_SLO_TIME_SCALE + 1 })).toThrow(new RegExp(`at most ${MAX_SLO_TIME_SCALE}`));
   });
 });
 

@@ -8,20 +8,33 @@ import { topologySpecSchema } from './topology.spec-schema.js';
 
 export const builtInProfileNames = Object.keys(builtInProfiles);
 
-/** Validates a spec given as a plain value; `source` names it in errors. */
+/** What the command line may change in a spec; applied before validation, so it is checked like the spec. */
 export interface TopologyOverrides {
   /** Moves the whole lab to another port range (e.g. to run two labs side by side). */
   readonly portBase?: number;
+  /** Replaces the spec's `slo.timeScale` (validated like it). */
+  readonly sloTimeScale?: number;
 }
 
+function withOverrides(value: unknown, overrides: TopologyOverrides): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const spec = value as Record<string, unknown>;
+  const slo = spec.slo && typeof spec.slo === 'object' ? spec.slo : {};
+  return {
+    ...spec,
+    ...(overrides.portBase !== undefined ? { portBase: overrides.portBase } : {}),
+    ...(overrides.sloTimeScale !== undefined ? { slo: { ...slo, timeScale: overrides.sloTimeScale } } : {}),
+  };
+}
+
+/** Validates a spec given as a plain value; `source` names it in errors. */
 export function topologyFromSpec(
   value: unknown,
   source: string,
   lineOf?: (path: readonly PropertyKey[]) => number | undefined,
   overrides: TopologyOverrides = {},
 ): Topology {
-  const withOverrides = overrides.portBase !== undefined && value && typeof value === 'object' ? { ...value, portBase: overrides.portBase } : value;
-  const parsed = topologySpecSchema.safeParse(withOverrides);
+  const parsed = topologySpecSchema.safeParse(withOverrides(value, overrides));
   if (!parsed.success) {
     const issues: TopologyIssue[] = parsed.error.issues.map((issue) => {
       const line = lineOf?.(issue.path);
@@ -75,6 +88,9 @@ export function loadProfile(name: string, overrides: TopologyOverrides = {}): To
 
 /** A file path wins over a profile name; the default is the `minimal` profile. */
 export function resolveTopology(options: { profile?: string; file?: string } & TopologyOverrides): Topology {
-  const overrides = options.portBase !== undefined ? { portBase: options.portBase } : {};
+  const overrides: TopologyOverrides = {
+    ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
+    ...(options.sloTimeScale !== undefined ? { sloTimeScale: options.sloTimeScale } : {}),
+  };
   return options.file ? loadTopologyFile(options.file, overrides) : loadProfile(options.profile ?? 'minimal', overrides);
 }

@@ -12,6 +12,13 @@ describe('the architecture diagram', () => {
     expect(diagram).toContain('client --> geo');
   });
 
+  it('shows Prometheus scraping each DC and the geo front, and the dashboard reading Prometheus', () => {
+    const diagram = renderMermaid(loadProfile('full'));
+    for (const target of ['dc_a', 'dc_b', 'geo']) expect(diagram).toContain(`prometheus -.->|scrapes| ${target}\n`);
+    expect(diagram).toContain('dashboard -.->|queries| prometheus\n');
+    expect(renderMermaid(loadProfile('minimal'))).not.toContain('|scrapes| geo');
+  });
+
   it('in README.md is the one generated from the current model (npm run docs refreshes it)', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     for (const profile of ['minimal', 'full']) expect(readme).toContain('```mermaid\n' + renderMermaid(loadProfile(profile)) + '```');

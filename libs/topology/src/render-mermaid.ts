@@ -34,5 +34,12 @@ export function renderMermaid(topology: Topology): string {
     const [primary, ...replicas] = shard.nodes;
     for (const replica of replicas) out.push(`  ${nodeId(replica)} -.->|replication| ${nodeId(primary!)}`);
   }
+  // Observability, not links: Prometheus scrapes every DC and the lab-wide parts; the dashboard reads it.
+  const prometheus = topology.components.find((c) => c.kind === 'prometheus');
+  if (prometheus) {
+    const scraped = [...topology.dataCenters.map((dc) => dc.id), ...global.filter((c) => c.kind === 'geo-front').map((c) => c.id)];
+    for (const id of scraped) out.push(`  ${nodeId(prometheus.id)} -.->|scrapes| ${nodeId(id)}`);
+    for (const dashboard of topology.components.filter((c) => c.kind === 'dashboard')) out.push(`  ${nodeId(dashboard.id)} -.->|queries| ${nodeId(prometheus.id)}`);
+  }
   return out.join('\n') + '\n';
 }

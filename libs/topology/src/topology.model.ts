@@ -13,6 +13,8 @@ export const componentKinds = [
   'user',
   'media',
   'worker',
+  'prometheus',
+  'dashboard',
 ] as const;
 export type ComponentKind = (typeof componentKinds)[number];
 
@@ -26,7 +28,7 @@ export interface Component {
   /** Unique, stable, human-readable: `dc-a.gateway-1`, `shard0-1`, `monitor`, `geo`. */
   readonly id: string;
   readonly kind: ComponentKind;
-  /** null for lab-wide components (fault proxy, geo front). */
+  /** null for lab-wide components (fault proxy, geo front, Prometheus, dashboard). */
   readonly dc: string | null;
   readonly host: string;
   /** The port the component itself listens on (clients reach it through a link's proxy instead). */
@@ -81,4 +83,6 @@ export interface Topology {
   /** Component id of what clients talk to: the geo front, or the only DC's load balancer. */
   readonly entrypoint: string;
   readonly cdn: { readonly ttlSeconds: number; readonly staleSeconds: number };
+  /** SLO evaluation: `timeScale` > 1 makes an SLO's windows pass that many times faster (a workshop's "30 days"). */
+  readonly slo: { readonly timeScale: number };
 }

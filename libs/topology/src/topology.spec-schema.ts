@@ -9,6 +9,9 @@ const dcId = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lower-case letters, digits and dashes, starting with a letter (at most 16)');
 
+/** Beyond it a 30-day window would be shorter than the few scrape intervals any rate needs. */
+export const MAX_SLO_TIME_SCALE = 100_000;
+
 const instanceCount = (max: number) => z.number().int().min(1).max(max);
 
 export const dataCenterSpecSchema = z.strictObject({
@@ -44,6 +47,20 @@ export const topologySpecSchema = z
         staleSeconds: z.number().int().min(0).max(86_400).default(300),
       })
       .default({ ttlSeconds: 60, staleSeconds: 300 }),
+    /**
+     * SLO evaluation. `timeScale`: how many times faster than real time an SLO's windows pass, so that a
+     * workshop can watch a "30-day" error budget burn in minutes (60: a nominal hour passes in a minute).
+     * 1 is real time. `faultline up --slo-time-scale <n>` overrides it.
+     */
+    slo: z
+      .strictObject({
+        timeScale: z
+          .number({ message: 'must be a number: how many times faster than real time SLO windows pass (1 = real time)' })
+          .min(1, { message: 'must be at least 1 (1 = real time; 60 makes a nominal hour pass in a real minute)' })
+          .max(MAX_SLO_TIME_SCALE, { message: `must be at most ${MAX_SLO_TIME_SCALE} (a 30-day window in under a minute)` })
+          .default(1),
+      })
+      .default({ timeScale: 1 }),
     /**
      * First port of the lab's range; the lab uses up to PORT_RANGE_SIZE ports from here. The range must end
      * below 32768, where Linux starts handing out ports for outgoing connections: a lab listening there

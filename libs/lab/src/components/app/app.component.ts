@@ -3,7 +3,7 @@ import { DEFAULT_API_CONFIG, toAppEnv, type AppConfig } from '#libs/config';
 import type { AppKind, Component } from '#libs/topology';
 import type { LabContext } from '../../lab-context.js';
 import { labSecret } from '../../lab-secret.js';
-import { httpGet } from '../../readiness/http-get.js';
+import { httpHealth } from '../../readiness/http-health.js';
 import type { ComponentHealth, ComponentRunner, ProcessLaunch } from '../component-runner.js';
 
 /**
@@ -50,14 +50,8 @@ const appRunner = (kind: AppKind): ComponentRunner => ({
       stopSignal: 'SIGTERM',
     };
   },
-  async check(component: Component): Promise<ComponentHealth> {
-    try {
-      const answer = await httpGet(`http://${component.host}:${component.port}/health`, { timeoutMs: 1500 });
-      if (answer.status === 200) return { healthy: true };
-      return { healthy: false, detail: `/health answered ${answer.status}: ${answer.body.slice(0, 300)}` };
-    } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
-    }
+  check(component: Component): Promise<ComponentHealth> {
+    return httpHealth(`http://${component.host}:${component.port}/health`, 1500);
   },
 });
 

@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadProfile } from '#libs/topology';
+import { createLabContext } from '../../lab-context.js';
+import { labPaths } from '../../lab-paths.js';
+import { runCommand } from '../../process/run-command.js';
+import { dashboardRunner } from './dashboard.component.js';
+
+describe('the dashboard component', () => {
+  it('runs `faultline dashboard serve` on its own loopback address with the lab\'s state dir, and stops on SIGTERM', () => {
+    const ctx = createLabContext({
+      topology: loadProfile('full', { portBase: 22_000 }),
+      paths: labPaths('/srv/my lab'),
+      isRoot: false,
+      faultlineBin: '/repo/bin/faultline.js',
+      faultProxyUrl: 'http://127.0.0.1:22000',
+      run: runCommand,
+    });
+    expect(dashboardRunner.launch(ctx.component('dashboard'), ctx)).toEqual({
+      command: process.execPath,
+      args: ['/repo/bin/faultline.js', 'dashboard', 'serve', '--state-dir', '/srv/my lab', '--host', '127.0.0.1', '--port', '22002'],
+      stopSignal: 'SIGTERM',
+    });
+  });
+});
