@@ -45,6 +45,7 @@ export * from './faults/fault-spec.js';
 export { FaultService, type HealReason, type InjectOptions } from './faults/fault-service.js';
 export { FaultNotFoundError, FaultTargetError, isFaultNotFoundError, isFaultTargetError } from './faults/fault.errors.js';
 export { LINK_SELECTOR_HELP, parseLinkSelector, partitionLinks, resolveLinks } from './faults/link-selector.js';
+export { latencyFault, linkFaultLabel, partitionFault, type FaultRequest } from './faults/fault-requests.js';
 export { toxicName, toxicsFor } from './faults/toxics/registry.js';
 export { FaultLedger } from './ledger/fault-ledger.js';
 export type { FaultHistoryLine, FaultOwner, FaultRecord } from './ledger/fault-record.js';

@@ -24,3 +24,8 @@ export {
 export { isAlive, readStartTime, type ProcessIdentity } from './process/process-identity.js';
 export { pgQuery } from './readiness/pg-query.js';
 export { APP_DATABASE } from './components/postgres/index.js';
+// --- for the dashboard (apps/dashboard): the admin token and the CDN edges' cache counts ---
+export { labSecret } from './lab-secret.js';
+export { readEdgeCacheStats, renderEdgeCacheMetrics, type EdgeCacheStats } from './components/nginx/edge-cache-stats.js';
+export { edgeFiles } from './components/nginx/nginx.config.js';
+// --- end dashboard ---

@@ -4,8 +4,9 @@ import {
   FaultService,
   FaultTargetError,
   LINK_SELECTOR_HELP,
+  linkFaultLabel,
   parseLinkSelector,
-  partitionLinks,
+  partitionFault,
   resolveLinks,
   type FaultRecord,
   type FaultSpec,
@@ -172,7 +173,7 @@ Examples:
     const topology = service.topology();
     const links = resolveLinks(topology, parseLinkSelector(options.link, topology), options.link).map((link) => link.name);
     const { spec, what } = linkSpec(kind, links, options);
-    await injectAndMaybeWait(options, spec, `${what} on ${links.length} link${links.length === 1 ? '' : 's'} (${options.link})`, options.link);
+    await injectAndMaybeWait(options, spec, linkFaultLabel(what, links, options.link), options.link);
   });
 
   withCommon(
@@ -183,9 +184,8 @@ Examples:
     'heal it after this long; the command waits until then',
   ).action(async (a: string, b: string, options: FaultOptions & { oneWay?: boolean }) => {
     const service = new FaultService({ paths: pathsOf(options), faultlineBin });
-    const links = partitionLinks(service.topology(), a, b, options.oneWay ?? false).map((link) => link.name);
-    const arrow = options.oneWay ? '→' : '↔';
-    await injectAndMaybeWait(options, { kind: 'timeout', links }, `partition ${a} ${arrow} ${b} (${links.length} links blackholed)`, `${a} ${arrow} ${b}`);
+    const { spec, label, target } = partitionFault(service.topology(), a, b, options.oneWay ?? false);
+    await injectAndMaybeWait(options, spec, label, target);
   });
 
   withCommon(

@@ -10,6 +10,7 @@ import {
   TOXIPROXY_API_VERSION,
   type FaultProxyServer,
 } from '#libs/fault-proxy';
+import { untilStopSignal } from '../stop-signal.js';
 
 interface ToxiproxyServerOptions {
   host: string;
@@ -119,20 +120,4 @@ async function start(options: ToxiproxyServerOptions): Promise<FaultProxyServer>
     }
     throw error;
   }
-}
-
-/** Resolves on the first SIGINT or SIGTERM; a second one while closing exits at once. */
-function untilStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = (): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      const forceExit = (): never => process.exit(1);
-      process.once('SIGINT', forceExit);
-      process.once('SIGTERM', forceExit);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

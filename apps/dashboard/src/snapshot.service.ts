@@ -1,0 +1,158 @@
+import type { LabPaths } from '#libs/lab';
+import { buildSnapshot, type Reading, type SnapshotInput } from './domain/build-snapshot.js';
+import type { DashboardSnapshot, RunView } from './domain/snapshot.model.js';
+import { ChartSource } from './sources/chart-source.js';
+import { LabSource, prometheusUrlOf, sloTimeScaleOf, type LabReading } from './sources/lab-source.js';
+import { LedgerSource } from './sources/ledger-source.js';
+import { PrometheusClient } from './sources/prometheus-client.js';
+import { RunsSource } from './sources/runs-source.js';
+import { SloSource } from './sources/slo-source.js';
+
+export interface SnapshotServiceOptions {
+  readonly paths: LabPaths;
+  readonly faultlineBin: string;
+  /** How often a full snapshot is built and pushed (the page updates at least this often). */
+  readonly intervalMs?: number;
+  /** How often the fault ledger is looked at: a change pushes a snapshot at once. */
+  readonly ledgerPollMs?: number;
+  /** The SLO folder (default: the shipped SLOs). */
+  readonly sloDir?: string;
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const ok = <T>(value: T): Reading<T> => ({ value, error: null });
+const failed = (error: unknown): Reading<never> => ({ value: null, error: messageOf(error) });
+
+/**
+ * Builds the dashboard's snapshot from the lab's state and status, the fault ledger, Prometheus and the
+ * run reports, about once a second, and at once when the fault ledger changes; subscribers (the SSE
+ * stream) get each new one. Each source failing only blanks its own part.
+ */
+export class SnapshotService {
+  readonly runs: RunsSource;
+  readonly lab: LabSource;
+  private readonly ledger: LedgerSource;
+  private readonly slos: SloSource;
+  private readonly charts = new ChartSource({ app: 'gateway', rateWindow: '10s', rangeSeconds: 300, stepSeconds: 2 });
+  private readonly intervalMs: number;
+  private readonly ledgerPollMs: number;
+  private readonly listeners = new Set<(snapshot: DashboardSnapshot) => void>();
+  private last: Omit<SnapshotInput, 'now' | 'ledger'> | undefined;
+  private current: DashboardSnapshot | undefined;
+  private building: Promise<DashboardSnapshot> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ledgerTimer: NodeJS.Timeout | undefined;
+  private ledgerPrint = '';
+  private stopped = false;
+
+  constructor(private readonly options: SnapshotServiceOptions) {
+    this.lab = new LabSource(options.paths, options.faultlineBin);
+    this.ledger = new LedgerSource(options.paths.root);
+    this.runs = new RunsSource(options.paths.root);
+    this.slos = new SloSource(options.sloDir);
+    this.intervalMs = options.intervalMs ?? 1_000;
+    this.ledgerPollMs = options.ledgerPollMs ?? 200;
+  }
+
+  /** The latest snapshot, building one if there is none yet. */
+  async snapshot(): Promise<DashboardSnapshot> {
+    return this.current ?? (await this.refresh());
+  }
+
+  subscribe(listener: (snapshot: DashboardSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    this.stopped = false;
+    const loop = async (): Promise<void> => {
+      const started = Date.now();
+      await this.refresh();
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), Math.max(0, this.intervalMs - (Date.now() - started)));
+    };
+    void loop();
+    this.ledgerPrint = this.ledger.fingerprint();
+    this.ledgerTimer = setInterval(() => {
+      const print = this.ledger.fingerprint();
+      if (print === this.ledgerPrint) return;
+      this.ledgerPrint = print;
+      if (this.last) this.publish(this.withLedger(this.last));
+    }, this.ledgerPollMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.ledgerTimer);
+    this.listeners.clear();
+  }
+
+  /** Builds a full snapshot now (one at a time: callers during a build share it) and pushes it. */
+  refresh(): Promise<DashboardSnapshot> {
+    this.building ??= this.build()
+      .then((snapshot) => {
+        this.publish(snapshot);
+        return snapshot;
+      })
+      .finally(() => {
+        this.building = undefined;
+      });
+    return this.building;
+  }
+
+  private publish(snapshot: DashboardSnapshot): void {
+    this.current = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
+  }
+
+  private withLedger(rest: Omit<SnapshotInput, 'now' | 'ledger'>): DashboardSnapshot {
+    let ledger: SnapshotInput['ledger'];
+    try {
+      ledger = ok(this.ledger.read());
+    } catch (error) {
+      ledger = failed(error);
+    }
+    return buildSnapshot({ ...rest, now: Date.now(), ledger });
+  }
+
+  private async build(): Promise<DashboardSnapshot> {
+    const now = Date.now();
+    let lab: Reading<LabReading>;
+    try {
+      lab = ok(await this.lab.read());
+    } catch (error) {
+      lab = failed(error);
+    }
+    const topology = lab.value?.state?.topology;
+    const url = topology ? prometheusUrlOf(topology) : undefined;
+    const prometheus = url && lab.value?.status?.running ? new PrometheusClient(url) : undefined;
+    const timeScale = topology ? sloTimeScaleOf(topology) : 1;
+
+    const noPrometheus = url ? 'Prometheus runs with the lab, which is not running.' : 'This lab has no Prometheus.';
+    const [slos, charts] = await Promise.all([
+      this.slos.read(prometheus, timeScale).then(
+        (r) => ({ value: r.views, error: r.error, prometheusError: r.error }),
+        (error: unknown) => ({ ...failed(error), prometheusError: null }),
+      ),
+      prometheus ? this.charts.read(prometheus, now).then(ok, failed) : Promise.resolve(failed(noPrometheus)),
+    ]);
+    let runs: Reading<readonly RunView[]>;
+    try {
+      runs = ok(this.runs.list());
+    } catch (error) {
+      runs = failed(error);
+    }
+    this.last = {
+      stateDir: this.options.paths.root,
+      lab,
+      prometheusUrl: url ?? null,
+      prometheusError: prometheus ? (charts.error ?? slos.prometheusError) : noPrometheus,
+      slos: { value: slos.value, error: slos.error },
+      charts,
+      chartRangeSeconds: this.charts.rangeSeconds,
+      runs,
+    };
+    return this.withLedger(this.last);
+  }
+}
