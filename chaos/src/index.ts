@@ -16,7 +16,7 @@ export { HistoryRecorder, monotonicClock, type PendingOperation } from './histor
 export { HistoryInvalidError, isHistoryInvalidError } from './history/history.errors.js';
 export { CHECKS, type CheckResult, type Violation } from './checkers/check-result.js';
 export { CheckerOptionsInvalidError, isCheckerOptionsInvalidError } from './checkers/checker.errors.js';
-export type { MediaItemRow, NodeWriteWindow, ShardSnapshot, StoreSnapshot, StoredEvent, UserProfileRow } from './checkers/store-snapshot.js';
+export type { MailRow, MediaItemRow, NodeWriteWindow, ShardSnapshot, StoreSnapshot, StoredEvent, UserProfileRow } from './checkers/store-snapshot.js';
 export type { FaultWindow } from './checkers/fault-window.js';
 export { foldStream, streamKey, type ProjectionDefinition, type ProjectionRow } from './checkers/projection.js';
 export { foldUserProfile, userProfileProjection } from './checkers/user-profile.projection.js';
@@ -35,6 +35,7 @@ export {
 } from './checkers/session-consistency.checker.js';
 export { checkSplitBrain, writeWindowsOf, type NodeWrite, type SplitBrainInput, type SplitBrainObserved } from './checkers/split-brain.checker.js';
 export { checkRecovery, type RecoveryInput, type RecoveryObserved, type ShardRecovery } from './checkers/recovery.checker.js';
+export { checkLostJobs, type JobCounts, type JobKind, type LostJobsInput, type LostJobsObserved } from './checkers/lost-jobs.checker.js';
 export { checkErrorBudget, type ErrorBudgetInput, type ErrorBudgetObserved, type InfoCounting } from './checkers/error-budget.checker.js';
 export { operationCounts, summarize, type Assertion, type CheckerResults, type OperationCounts, type RunSummary, type SummaryOptions } from './checkers/run-summary.js';
 export { checkRun, type RunCheckInput } from './checkers/check-run.js';
@@ -46,6 +47,7 @@ export { FaultService, type HealReason, type InjectOptions } from './faults/faul
 export { FaultNotFoundError, FaultTargetError, isFaultNotFoundError, isFaultTargetError } from './faults/fault.errors.js';
 export { LINK_SELECTOR_HELP, parseLinkSelector, partitionLinks, resolveLinks } from './faults/link-selector.js';
 export { latencyFault, linkFaultLabel, partitionFault, type FaultRequest } from './faults/fault-requests.js';
+export { asyncReplicationFault, setReplicationQuorum } from './faults/async-replication.js';
 export { toxicName, toxicsFor } from './faults/toxics/registry.js';
 export { FaultLedger } from './ledger/fault-ledger.js';
 export type { FaultHistoryLine, FaultOwner, FaultRecord } from './ledger/fault-record.js';

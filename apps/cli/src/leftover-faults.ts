@@ -15,12 +15,16 @@ export async function healLeftoverFaults(options: LabCommandOptions): Promise<vo
   }
 }
 
-/** Before the lab stops: resume paused processes (a stopped process would not see SIGTERM) and close the ledger. */
+/**
+ * Before the lab stops: resume paused processes (a stopped process would not see SIGTERM), put asynchronous
+ * shards back to synchronous replication (the monitor keeps that setting in the lab's data, so it would
+ * outlive the lab), and close the ledger.
+ */
 export async function releaseFaultsForShutdown(options: LabCommandOptions): Promise<void> {
   const service = new FaultService({ paths: pathsOf(options), faultlineBin });
   for (const record of service.list()) {
     try {
-      if (record.spec.kind === 'pause') await service.heal(record.id, 'user');
+      if (record.spec.kind === 'pause' || record.spec.kind === 'async-replication') await service.heal(record.id, 'user');
       else service.forget(record.id, 'lab stopped');
     } catch (error) {
       process.stderr.write(`faultline: could not release fault ${record.id}: ${error instanceof Error ? error.message : String(error)}\n`);

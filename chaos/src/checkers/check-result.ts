@@ -34,4 +34,5 @@ export const CHECKS = {
   splitBrain: 'split-brain',
   recovery: 'recovery',
   errorBudget: 'error-budget',
+  lostJobs: 'lost-jobs',
 } as const;

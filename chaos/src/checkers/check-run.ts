@@ -2,6 +2,7 @@ import type { HistoryEntry } from '../history/operation.js';
 import { checkDuplicates } from './duplicates.checker.js';
 import { checkErrorBudget, type InfoCounting } from './error-budget.checker.js';
 import type { FaultWindow } from './fault-window.js';
+import { checkLostJobs } from './lost-jobs.checker.js';
 import { checkLostWrites } from './lost-writes.checker.js';
 import { checkProjectionReplay } from './projection-replay.checker.js';
 import type { ProjectionDefinition } from './projection.js';
@@ -24,6 +25,8 @@ export interface RunCheckInput {
   readonly recovery?: Omit<RecoveryInput, 'history' | 'faults'>;
   readonly locate?: WriteLocator;
   readonly projections?: readonly ProjectionDefinition[];
+  /** Also run the lost-jobs checker: for runs that collect the mail sink and give their jobs time to complete. */
+  readonly jobs?: boolean;
 }
 
 /** Every checker on one run, with the experiment's settings; feed the result to `summarize`. */
@@ -39,5 +42,6 @@ export function checkRun(input: RunCheckInput): CheckerResults {
     splitBrain: checkSplitBrain({ windows: snapshot.writeWindows, history }),
     recovery: checkRecovery({ ...input.recovery, history, faults }),
     errorBudget: checkErrorBudget({ history, sloTarget: input.sloTarget, ...(input.infoCounting && { info: input.infoCounting }) }),
+    ...(input.jobs === true && { lostJobs: checkLostJobs({ history, snapshot, ...locate }) }),
   };
 }

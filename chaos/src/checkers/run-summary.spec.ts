@@ -68,6 +68,7 @@ describe('operationCounts', () => {
       update: { ok: 1, fail: 0, info: 1 },
       read: { ok: 1, fail: 0, info: 0 },
       upload: { ok: 1, fail: 0, info: 0 },
+      fetch: { ok: 0, fail: 0, info: 0 },
     });
   });
 });

@@ -3,6 +3,7 @@ import { OPERATION_KINDS, type CompletionType, type HistoryEntry, type Operation
 import type { CheckResult, Violation } from './check-result.js';
 import type { DuplicatesObserved } from './duplicates.checker.js';
 import type { ErrorBudgetObserved } from './error-budget.checker.js';
+import type { LostJobsObserved } from './lost-jobs.checker.js';
 import type { FaultWindow } from './fault-window.js';
 import type { LostWritesObserved } from './lost-writes.checker.js';
 import type { ProjectionReplayObserved } from './projection-replay.checker.js';
@@ -21,6 +22,7 @@ export interface CheckerResults {
   readonly splitBrain?: CheckResult<SplitBrainObserved>;
   readonly recovery?: CheckResult<RecoveryObserved>;
   readonly errorBudget?: CheckResult<ErrorBudgetObserved>;
+  readonly lostJobs?: CheckResult<LostJobsObserved>;
   /** Whatever else the experiment asserts. */
   readonly others?: readonly CheckResult[];
 }

@@ -39,6 +39,17 @@ export interface MediaItemRow {
   readonly deleted: boolean;
 }
 
+/**
+ * A mail in the worker's sink (`mail_outbox`, on the user's shard):
+ *   SELECT message_id, user_id, to_address FROM mail_outbox
+ * `messageId` is the id of the job that wrote it (`welcome-<userId>`).
+ */
+export interface MailRow {
+  readonly messageId: string;
+  readonly userId: string;
+  readonly to: string;
+}
+
 export interface ShardSnapshot {
   readonly shard: number;
   /** The node the rows were read from (the primary after heal). */
@@ -47,6 +58,8 @@ export interface ShardSnapshot {
   readonly userProfiles: readonly UserProfileRow[];
   /** Omitted when media was not part of the workload: uploads are then checked against the log only (and say so). */
   readonly mediaItems?: readonly MediaItemRow[];
+  /** The mail sink's rows; omitted when not collected (the welcome mails are then "unchecked", not a pass). */
+  readonly mailOutbox?: readonly MailRow[];
 }
 
 /**

@@ -31,7 +31,7 @@ describe('defineExperiment', () => {
     const selector: LinkSelector = step.fault.links;
     expect(selector).toEqual({ between: ['dc-a', 'dc-b'], oneWay: true });
     expect(step).toMatchObject({ at: 5_000, duration: 20_000 });
-    expect(experiment.workload.mix).toEqual({ register: 0, login: 0, update: 1, read: 3, upload: 0 });
+    expect(experiment.workload.mix).toEqual({ register: 0, login: 0, update: 1, read: 3, upload: 0, fetch: 0 });
     expect(experiment.stopConditions).toEqual([{ sli: 'availability', below: 0.5, for: 10_000 }]);
   });
 });

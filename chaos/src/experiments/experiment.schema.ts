@@ -15,9 +15,9 @@ export const workloadSpecSchema = z
   .strictObject({
     clients: z.number().int().min(1).max(256).default(8),
     ratePerSecond: z.number().gt(0).max(5_000).default(40),
-    /** Relative weights of the operations; omitted ones are 0. */
+    /** Relative weights of the operations; omitted ones are 0. `fetch` reads an uploaded media item through the CDN edge. */
     mix: z
-      .strictObject({ register: weight, login: weight, update: weight, read: weight, upload: weight })
+      .strictObject({ register: weight, login: weight, update: weight, read: weight, upload: weight, fetch: weight })
       .superRefine((mix, ctx) => {
         if (Object.values(mix).every((w) => w === 0)) ctx.addIssue({ code: 'custom', message: 'give at least one operation a weight, e.g. { read: 1 }' });
       })

@@ -40,7 +40,7 @@ describe('loading an experiment', () => {
   it('fills in the defaults and turns every duration into milliseconds', () => {
     const experiment = experimentFromText(VALID, 'test.yaml');
     expect(experiment).toMatchObject({ profile: 'full', description: '', tags: [], rollbacks: [], stopConditions: [] });
-    expect(experiment.workload).toEqual({ clients: 8, ratePerSecond: 40, mix: { register: 1, login: 2, update: 2, read: 6, upload: 1 } });
+    expect(experiment.workload).toEqual({ clients: 8, ratePerSecond: 40, mix: { register: 1, login: 2, update: 2, read: 6, upload: 1, fetch: 0 } });
     expect(experiment.method[1]).toEqual({ type: 'fault', at: 5_000, duration: 90_000, fault: { type: 'kill', component: 'dc-a.gateway-1' } });
     expect(experiment.method[2]).toEqual({
       type: 'wait',

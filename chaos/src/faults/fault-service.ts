@@ -1,10 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { FaultProxyClient, FaultProxyRequestError } from '#libs/fault-proxy';
-import { isAlive, isLabNotRunningError, killComponent, readStartTime, restartComponent, runningLabState, signalComponent, type LabPaths, type LabProgress } from '#libs/lab';
+import {
+  isAlive,
+  isLabNotRunningError,
+  killComponent,
+  readStartTime,
+  restartComponent,
+  runningLabState,
+  signalComponent,
+  stopComponent,
+  type LabPaths,
+  type LabProgress,
+} from '#libs/lab';
 import type { Topology } from '#libs/topology';
 import { FaultLedger } from '../ledger/fault-ledger.js';
 import type { FaultOwner, FaultRecord } from '../ledger/fault-record.js';
 import { orphanReason } from '../ledger/orphans.js';
+import { setReplicationQuorum } from './async-replication.js';
 import { FaultNotFoundError } from './fault.errors.js';
 import { isLinkFault, type FaultSpec, type LinkFaultSpec } from './fault-spec.js';
 import { toxicName, toxicsFor } from './toxics/registry.js';
@@ -152,8 +164,27 @@ export class FaultService {
   private async apply(record: FaultRecord): Promise<void> {
     const { spec } = record;
     if (isLinkFault(spec)) return this.applyLinkFault(record.id, spec);
-    if (spec.kind === 'kill') await killComponent(this.paths, spec.component);
-    else signalComponent(this.paths, spec.component, 'SIGSTOP');
+    switch (spec.kind) {
+      case 'kill':
+        await killComponent(this.paths, spec.component);
+        return;
+      case 'pause':
+        signalComponent(this.paths, spec.component, 'SIGSTOP');
+        return;
+      case 'restart':
+        // Down and up again before it counts as applied; if this process dies in between, the next
+        // command's undo starts it.
+        await stopComponent(this.paths, spec.component);
+        await this.start(spec.component);
+        return;
+      case 'async-replication':
+        await setReplicationQuorum(this.topology(), spec, false);
+        return;
+    }
+  }
+
+  private start(component: string): Promise<{ restarted: boolean }> {
+    return restartComponent(this.paths, component, { faultlineBin: this.faultlineBin, ...(this.progress && { progress: this.progress }) });
   }
 
   private async applyLinkFault(id: string, spec: LinkFaultSpec): Promise<void> {
@@ -181,10 +212,18 @@ export class FaultService {
       await Promise.all(spec.links.flatMap((link) => streams.map((stream) => ignoreMissing(() => proxy.removeToxic(link, toxicName(record.id, stream))))));
       return;
     }
-    if (spec.kind === 'pause') {
-      signalComponent(this.paths, spec.component, 'SIGCONT');
-      return;
+    switch (spec.kind) {
+      case 'pause':
+        signalComponent(this.paths, spec.component, 'SIGCONT');
+        return;
+      case 'kill':
+      case 'restart':
+        // Starts it if it is down; a component that runs (a restart that completed) is left alone.
+        await this.start(spec.component);
+        return;
+      case 'async-replication':
+        await setReplicationQuorum(this.topology(), spec, true);
+        return;
     }
-    await restartComponent(this.paths, spec.component, { faultlineBin: this.faultlineBin, ...(this.progress && { progress: this.progress }) });
   }
 }

@@ -22,12 +22,25 @@ export type ProcessFaultSpec =
   /** SIGKILL; undone by starting the component again. */
   | { readonly kind: 'kill'; readonly component: string }
   /** SIGSTOP, the gray failure; undone by SIGCONT. */
-  | { readonly kind: 'pause'; readonly component: string };
+  | { readonly kind: 'pause'; readonly component: string }
+  /**
+   * A clean stop (the component's stop signal) and a start, done when it is healthy again; undoing it starts
+   * the component if it is still down (the restart was cut short), else does nothing.
+   */
+  | { readonly kind: 'restart'; readonly component: string };
 
-export type FaultSpec = LinkFaultSpec | ProcessFaultSpec;
+/**
+ * Faults of a shard's replication, through its failover monitor. `async-replication`: no node of the shard
+ * takes part in the replication quorum (pg_auto_failover's `replication-quorum false`), so the primary
+ * acknowledges commits without waiting for a standby; undone by putting every node back in the quorum.
+ */
+export type ShardFaultSpec = { readonly kind: 'async-replication'; readonly shard: number; readonly formation: string; readonly nodes: readonly string[] };
+
+export type FaultSpec = LinkFaultSpec | ProcessFaultSpec | ShardFaultSpec;
 export type FaultKind = FaultSpec['kind'];
 
 export const linkFaultKinds = ['latency', 'bandwidth', 'timeout', 'reset', 'slicer', 'link-down'] as const satisfies readonly LinkFaultSpec['kind'][];
-export const processFaultKinds = ['kill', 'pause'] as const satisfies readonly ProcessFaultSpec['kind'][];
+export const processFaultKinds = ['kill', 'pause', 'restart'] as const satisfies readonly ProcessFaultSpec['kind'][];
+export const shardFaultKinds = ['async-replication'] as const satisfies readonly ShardFaultSpec['kind'][];
 
 export const isLinkFault = (spec: FaultSpec): spec is LinkFaultSpec => (linkFaultKinds as readonly string[]).includes(spec.kind);

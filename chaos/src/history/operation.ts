@@ -11,7 +11,8 @@ import { z } from 'zod';
  */
 
 /** What the workload does through the geo front. */
-export const OPERATION_KINDS = ['register', 'login', 'update', 'read', 'upload'] as const;
+/** `fetch`: GET an uploaded media item's bytes through the entrypoint, which sends media reads to a CDN edge. */
+export const OPERATION_KINDS = ['register', 'login', 'update', 'read', 'upload', 'fetch'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** Operations that append to a stream: checked for loss, duplication and read-your-writes. */
@@ -30,6 +31,7 @@ export const isReadKind = (f: OperationKind): boolean => READ_KINDS.includes(f);
  *   how a write is found in the log (an update to the current name appends nothing).
  * - `requestId`: the Idempotency-Key sent. `version`: the stream version the answer reported.
  * - `shard`: the shard of the stream; `servedBy`: the node or gateway that answered; `source`: cache, replica, primary.
+ * - `cache`: a fetch's `X-Cache` (the CDN edge's HIT, MISS, EXPIRED, STALE, UPDATING).
  */
 export const operationValueSchema = z.looseObject({
   userId: z.string().min(1).optional(),
@@ -41,6 +43,7 @@ export const operationValueSchema = z.looseObject({
   shard: z.number().int().nonnegative().optional(),
   servedBy: z.string().min(1).optional(),
   source: z.string().min(1).optional(),
+  cache: z.string().min(1).optional(),
   eventId: z.string().min(1).optional(),
 });
 export type OperationValue = z.infer<typeof operationValueSchema>;

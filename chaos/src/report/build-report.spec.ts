@@ -31,6 +31,15 @@ describe('buildReport', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
+  it('has every SLI over the whole run, the stale-read rates included', () => {
+    const { slis } = buildReport(reportInput());
+    expect(slis.errorRate).toEqual({ value: 1 / 6, operations: 6 });
+    // alice's read (v2) was sent after her rename to v2 was acknowledged: fresh.
+    expect(slis.staleReadRate).toEqual({ value: 0, operations: 1 });
+    // The fixture's workload fetched no media through the edge.
+    expect(slis.edgeStaleRate).toEqual({ value: null, operations: 0 });
+  });
+
   it('fails on a failed probe or a stop condition, saying which', () => {
     const probe = buildReport(reportInput({ probes: [{ name: 'slow', type: 'sli', passed: false, observed: 1, expected: 'x', at: 1 }] }));
     expect(probe).toMatchObject({ verdict: 'fail', reason: 'failed: slow' });

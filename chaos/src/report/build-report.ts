@@ -5,6 +5,7 @@ import type { Experiment } from '../experiments/index.js';
 import type { HistoryEntry } from '../history/operation.js';
 import type { ProbeResult } from '../runner/probe-result.js';
 import type { ChaosReport, ReportAssertion, ReportFault, ReportStep } from './report.model.js';
+import { measureSli, SUPPORTED_SLIS } from '../workload/sli.js';
 import { timelineOf } from './timeline.js';
 
 export interface ReportInput {
@@ -103,8 +104,20 @@ export function buildReport(input: ReportInput): ChaosReport {
         .map((r) => [r.name, { passed: r.passed, observed: r.observed, violationCount: r.violations.length }]),
     ),
     timeline: timelineOf(input.history),
+    slis: wholeRunSlis(input.history),
     notes: input.notes,
   };
+}
+
+/** Every SLI over the whole history: a window from its start to its last entry. */
+function wholeRunSlis(history: readonly HistoryEntry[]): ChaosReport['slis'] {
+  const end = history.at(-1)?.time ?? 0;
+  return Object.fromEntries(
+    SUPPORTED_SLIS.map((sli) => {
+      const { value, operations } = measureSli(history, sli, end + 1, end);
+      return [sli, { value, operations }];
+    }),
+  ) as ChaosReport['slis'];
 }
 
 function failureReason(assertions: readonly ReportAssertion[], judged: boolean, checked: boolean): string {

@@ -49,6 +49,10 @@ function witnesses(assertions: readonly ReportAssertion[]): string {
  * not run the experiment — what was done, what happened over time with the faults shaded, what was checked,
  * and the history entries that prove each finding.
  */
+/** `2.5 % of 40` for a share measured on some operations, `—` when there was nothing to measure. */
+const rate = (sli: { readonly value: number | null; readonly operations: number }): string =>
+  sli.value === null ? '—' : `${(sli.value * 100).toFixed(1)} % of ${sli.operations}`;
+
 export function renderReportHtml(report: ChaosReport): string {
   const end = Math.max(report.durationSeconds, report.timeline.length);
   const bands: ChartBand[] = report.faults.map((f) => ({ from: f.injectedAt / 1000, until: (f.healedAt ?? end * 1000) / 1000, label: f.label }));
@@ -116,6 +120,8 @@ ${report.experiment.description ? `<p>${escapeHtml(report.experiment.description
 <tr><td>Duplicated effects</td><td>${orDash(report.duplicates)}</td></tr>
 <tr><td>Split-brain overlaps</td><td>${orDash(report.splitBrain)}</td></tr>
 <tr><td>Error budget spent</td><td>${report.budgetSpent === null ? '—' : `${(report.budgetSpent * 100).toFixed(1)} %`}</td></tr>
+<tr><td>Stale reads (profile reads older than a write acknowledged before them)</td><td>${rate(report.slis.staleReadRate)}</td></tr>
+<tr><td>Media fetches the CDN edge served stale (past its TTL)</td><td>${rate(report.slis.edgeStaleRate)}</td></tr>
 <tr><td>Operations</td><td>${ops.total} (ok ${ops.ok}, fail ${ops.fail}, info ${ops.info}) · ${report.workload.clients} clients at ${report.workload.ratePerSecond}/s, ${report.workload.missedTicks} ticks missed (every client busy)</td></tr>
 </table>
 <h2>Over time</h2>

@@ -1,5 +1,6 @@
 import type { Violation } from '../checkers/check-result.js';
 import type { OperationCounts } from '../checkers/run-summary.js';
+import type { SliName } from '../experiments/index.js';
 import type { ProbeResult } from '../runner/probe-result.js';
 import type { TimelinePoint } from './timeline.js';
 
@@ -85,6 +86,11 @@ export interface ChaosReport {
   /** Every checker's counts, asserted or not, by checker name. */
   readonly checkers: Readonly<Record<string, { readonly passed: boolean; readonly observed: unknown; readonly violationCount: number }>>;
   readonly timeline: readonly TimelinePoint[];
+  /**
+   * Every SLI over the whole run (from the first to the last entry of the history): value null when nothing it
+   * measures happened (no media fetch for edgeStaleRate), with the number of operations it was measured on.
+   */
+  readonly slis: Readonly<Record<SliName, { readonly value: number | null; readonly operations: number }>>;
   /** How some numbers were obtained, where that is an approximation. */
   readonly notes: readonly string[];
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { labStatus, restartComponent, runningLabState, type LabPaths, type LabStatus } from '#libs/lab';
 import type { Topology } from '#libs/topology';
 import type { CheckResult } from '../checkers/check-result.js';
+import { checkLostJobs } from '../checkers/lost-jobs.checker.js';
 import type { CheckerResults } from '../checkers/run-summary.js';
 import type { ShardSnapshot } from '../checkers/store-snapshot.js';
 import { resolveExperiment, type Experiment, type MethodStep, type Probe, type RollbackStep } from '../experiments/index.js';
@@ -64,6 +65,9 @@ export interface ChaosRunResult {
 }
 
 const DEFAULT_QUIET_PERIOD_MS = 5_000;
+/** How long past the quiet period jobs may take to complete (noLostJobs), and how often the store is re-read meanwhile. */
+const JOB_SETTLE_MS = 60_000;
+const JOB_POLL_MS = 2_000;
 const DEFAULT_WAIT_EVERY_MS = 1_000;
 const PROGRESS_EVERY_MS = 1_000;
 const RATE_WINDOW_TICKS = 5;
@@ -165,7 +169,8 @@ class ChaosRun {
         this.setPhase('checking the steady state again');
         await this.checkHypothesis('after');
         this.setPhase('reading the store');
-        const shards = await this.collectStore();
+        let shards = await this.collectStore();
+        if (this.experiment.assertions.some((a) => a.check === 'noLostJobs')) shards = await this.awaitJobs(shards);
         const samples = await this.sampler.stop();
         this.setPhase('checking');
         checkers = runCheckers({
@@ -427,6 +432,31 @@ class ChaosRun {
         return collectShard(shard.id, id, address, withMedia);
       }),
     );
+  }
+
+  /**
+   * Jobs complete after the writes that caused them (a stalled job is handed out again only after BullMQ's stall
+   * interval): re-reads the store until no job the run owes is missing, for up to JOB_SETTLE_MS, so that
+   * noLostJobs judges "eventually", not "by the end of the quiet period".
+   */
+  private async awaitJobs(first: ShardSnapshot[]): Promise<ShardSnapshot[]> {
+    const started = this.clock();
+    let shards = first;
+    for (;;) {
+      const { lost } = checkLostJobs({ history: this.recorder.entries, snapshot: { shards, writeWindows: [] } }).observed;
+      const waited = ((this.clock() - started) / 1000).toFixed(1);
+      if (lost === 0) {
+        if (shards !== first) this.notes.push(`noLostJobs: every job had completed ${waited}s after the quiet period (the store was re-read until then).`);
+        return shards;
+      }
+      if (this.clock() - started >= JOB_SETTLE_MS) {
+        this.notes.push(`noLostJobs: ${lost} job${lost === 1 ? '' : 's'} still missing after waiting ${waited}s past the quiet period.`);
+        return shards;
+      }
+      this.setPhase(`waiting for ${lost} job${lost === 1 ? '' : 's'} to complete`);
+      await sleep(JOB_POLL_MS);
+      shards = await this.collectStore();
+    }
   }
 
   private finish(checkers: CheckerResults | undefined, asserted: CheckResult[], error: string | undefined): ChaosRunResult {

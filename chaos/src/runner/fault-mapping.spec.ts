@@ -36,6 +36,25 @@ describe('mapFault', () => {
     expect(down.target).toBe('from=cdn-edge,to=load-balancer');
   });
 
+  it('restarts the component a target names, marking its shard for a Postgres node', () => {
+    expect(mapFault({ type: 'restart', component: { replicaOf: 0 } }, full, 'shard0-1')).toEqual({
+      spec: { kind: 'restart', component: 'shard0-1' },
+      label: 'restart shard0-1',
+      target: 'replicaOf 0 (shard0-1)',
+      shards: [0],
+    });
+    expect(mapFault({ type: 'restart', component: 'dc-a.gateway-1' }, full, 'dc-a.gateway-1').shards).toBeUndefined();
+  });
+
+  it("makes a shard's replication asynchronous by its formation and every node of it", () => {
+    const shard = full.shards.find((s) => s.id === 1)!;
+    const mapped = mapFault({ type: 'async-replication', shard: 1 }, full);
+    expect(mapped.spec).toEqual({ kind: 'async-replication', shard: 1, formation: shard.formation, nodes: shard.nodes });
+    expect(mapped).toMatchObject({ target: 'shard 1', shards: [1] });
+    expect(mapped.label).toMatch(/^async replication on shard 1 /);
+    expect(() => mapFault({ type: 'async-replication', shard: 9 }, full)).toThrow(expect.objectContaining({ code: 'FAULT_TARGET_INVALID', message: expect.stringMatching(/no shard "9".*shards: 0, 1/) }));
+  });
+
   it('names targets for people', () => {
     expect(describeTarget({ replicaOf: 1 })).toBe('replicaOf 1');
     expect(describeTarget('monitor')).toBe('monitor');

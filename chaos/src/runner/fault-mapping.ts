@@ -1,5 +1,6 @@
 import type { Topology } from '#libs/topology';
 import type { ExperimentFault } from '../experiments/index.js';
+import { asyncReplicationFault } from '../faults/async-replication.js';
 import type { FaultSpec } from '../faults/fault-spec.js';
 import { partitionLinks, resolveLinks } from '../faults/link-selector.js';
 import { ExperimentCannotRunError } from './run.errors.js';
@@ -81,7 +82,8 @@ export function mapFault(fault: ExperimentFault, topology: Topology, component?:
       return { spec: { kind: 'timeout', links }, label: `partition ${a} ${arrow} ${b} (${plural(links.length, 'link')} blackholed)`, target: `${a} ${arrow} ${b}` };
     }
     case 'kill':
-    case 'pause': {
+    case 'pause':
+    case 'restart': {
       const named = describeTarget(fault.component);
       if (component === undefined) throw new ExperimentCannotRunError(`cannot ${fault.type} ${named}: no component holds that role now`);
       const shard = shardOfComponent(topology, component);
@@ -92,7 +94,9 @@ export function mapFault(fault: ExperimentFault, topology: Topology, component?:
         ...(shard !== undefined && { shards: [shard] }),
       };
     }
-    default:
-      throw new ExperimentCannotRunError(`fault type ${fault.type} is not supported yet`);
+    case 'async-replication': {
+      const { spec, label, target } = asyncReplicationFault(topology, fault.shard);
+      return { spec, label, target, shards: [spec.shard] };
+    }
   }
 }

@@ -31,6 +31,15 @@ describe('runCheckers and assertedResults', () => {
     expect(whenKept!.passed).toBe(false);
   });
 
+  it('runs the lost-jobs checker only when noLostJobs is asserted, and judges it', () => {
+    const assertions: ExperimentAssertion[] = [{ check: 'noLostJobs', expect: 'holds' }];
+    const results = runCheckers({ history: cleanHistory(), snapshot: cleanSnapshot(), faults: [], assertions });
+    // The fixture's snapshot has no mail sink (unchecked) and no thumbnail for bob's upload (lost).
+    expect(results.lostJobs!.observed).toMatchObject({ jobs: 3, unchecked: 2, lost: 1 });
+    expect(assertedResults(results, assertions).map((r) => [r.name, r.passed])).toEqual([['noLostJobs (lost-jobs)', false]]);
+    expect(runCheckers({ history: cleanHistory(), snapshot: cleanSnapshot(), faults: [], assertions: [] }).lostJobs).toBeUndefined();
+  });
+
   it("applies errorBudget's share and readYourWrites' failOn", () => {
     const assertions: ExperimentAssertion[] = [
       { check: 'errorBudget', expect: 'holds', target: 0.5, maxSpent: 0.01 },

@@ -7,7 +7,7 @@ import type { StoreSnapshot } from '../checkers/store-snapshot.js';
 import type { AssertionCheckName, ExperimentAssertion } from '../experiments/index.js';
 import type { HistoryEntry } from '../history/operation.js';
 
-/** Which checker answers which assertion of the experiment format. `noLostJobs` has none yet (refused before the run). */
+/** Which checker answers which assertion of the experiment format. */
 export const CHECKER_OF: Readonly<Partial<Record<AssertionCheckName, keyof Omit<CheckerResults, 'others'>>>> = {
   noLostAcknowledgedWrites: 'lostWrites',
   noDuplicates: 'duplicates',
@@ -17,6 +17,7 @@ export const CHECKER_OF: Readonly<Partial<Record<AssertionCheckName, keyof Omit<
   readYourWrites: 'sessionConsistency',
   recoveryWithin: 'recovery',
   errorBudget: 'errorBudget',
+  noLostJobs: 'lostJobs',
 };
 
 /** The SLO the error budget is measured against when the experiment asserts none (report field budgetSpent). */
@@ -37,6 +38,8 @@ export function runCheckers(input: { history: readonly HistoryEntry[]; snapshot:
     faults: input.faults,
     sloTarget: budget?.target ?? DEFAULT_SLO_TARGET,
     sessionFailOn: ryw?.failOn ? ['read-your-writes'] : [],
+    // Jobs finish after the writes that caused them: judged only when asserted (the runner then waits for them).
+    jobs: find('noLostJobs') !== undefined,
     ...(recovery && { recovery: { maxWriteRecoveryMs: recovery.seconds * 1000 } }),
   });
   if (!budget) return results;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { OPERATION_KINDS, type OperationKind } from '../history/operation.js';
-import { createOperationGenerator } from './operation-generator.js';
+import { createOperationGenerator, type OperationMix } from './operation-generator.js';
 import { mulberry32 } from './prng.js';
 
-const counts = (mix: Record<OperationKind, number>, seed: number, n: number) => {
+const counts = (mix: OperationMix, seed: number, n: number) => {
   const next = createOperationGenerator(mix, mulberry32(seed));
   const seen = Object.fromEntries(OPERATION_KINDS.map((f) => [f, 0])) as Record<OperationKind, number>;
   for (let i = 0; i < n; i++) seen[next()]++;
@@ -18,6 +18,13 @@ describe('createOperationGenerator', () => {
     expect(seen.read / 20_000).toBeCloseTo(0.4, 1);
     expect(seen.register / 20_000).toBeCloseTo(0.1, 1);
     expect(seen.upload / 20_000).toBeCloseTo(0.1, 1);
+    expect(seen.fetch).toBe(0);
+  });
+
+  it('weighs a kind left out of the mix 0', () => {
+    const seen = counts({ read: 1, fetch: 1 }, 4, 2_000);
+    expect(seen.read + seen.fetch).toBe(2_000);
+    expect(seen.fetch / 2_000).toBeCloseTo(0.5, 1);
   });
 
   it('makes the same choices for the same seed', () => {

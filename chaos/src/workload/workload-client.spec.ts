@@ -48,6 +48,19 @@ const client = (handler: Handler, recorder = new HistoryRecorder(() => 0)) => {
 };
 
 describe('WorkloadClient', () => {
+  it("fetches one of its own uploads through the edge, without a session, recording the edge's X-Cache; uploads first when it has none", async () => {
+    const api = happyApi();
+    const { c, recorder, requests } = client((request) => (request.method === 'GET' && request.path === '/v1/media/m-1' ? answer(200, 'png bytes', { 'x-cache': 'STALE' }) : api(request)));
+    await c.run('register');
+    await c.run('login');
+    await c.run('fetch'); // nothing uploaded yet: uploads
+    await c.run('fetch');
+    expect(requests.map((r) => `${r.method} ${r.path}`).slice(2)).toEqual(['POST /v1/media', 'GET /v1/media/m-1']);
+    expect(requests.at(-1)!.token).toBeUndefined();
+    const fetched = completedOperations(recorder.entries).at(-1)!;
+    expect(fetched).toMatchObject({ f: 'fetch', type: 'ok', value: { mediaId: 'm-1', cache: 'STALE', shard: 1 } });
+  });
+
   it('registers first, logs in, then updates with a unique name per write and reads its own user', async () => {
     const { c, recorder, requests } = client(happyApi());
     await c.run('read'); // no user yet: registers

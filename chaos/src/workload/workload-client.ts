@@ -11,6 +11,8 @@ interface OwnUser {
   readonly email: string;
   readonly password: string;
   token?: string;
+  /** Media this client uploaded for the user (acknowledged): what a fetch reads. */
+  readonly media: string[];
 }
 
 export interface WorkloadClientOptions {
@@ -69,6 +71,12 @@ export class WorkloadClient {
     try {
       const user = this.users.length === 0 ? undefined : this.users[randomInt(this.options.random, this.users.length)]!;
       if (!user || chosen === 'register') return await this.register();
+      if (chosen === 'fetch') {
+        // Media needs no session; a client that uploaded nothing yet uploads instead.
+        const owners = this.users.filter((u) => u.media.length > 0);
+        const owner = owners.length === 0 ? undefined : owners[randomInt(this.options.random, owners.length)]!;
+        if (owner) return await this.fetch(owner, owner.media[randomInt(this.options.random, owner.media.length)]!);
+      }
       if (chosen === 'login' || !user.token) return await this.login(user);
       if (chosen === 'update') return await this.update(user);
       if (chosen === 'read') return await this.read(user);
@@ -94,7 +102,7 @@ export class WorkloadClient {
     const name = `n-${requestId}`;
     await this.perform('register', { requestId, email, name }, { method: 'POST', path: '/v1/users', requestId, json: { email, password, name } }, (answer) => {
       const userId = str(field(answer.body, 'id'));
-      if (userId) this.users.push({ userId, email, password });
+      if (userId) this.users.push({ userId, email, password, media: [] });
       return { ...(userId && { userId }), version: 1, ...this.shard(userId) };
     });
   }
@@ -150,10 +158,20 @@ export class WorkloadClient {
       (answer) => {
         const mediaId = str(field(answer.body, 'id'));
         const version = int(field(answer.body, 'version'));
+        if (mediaId) user.media.push(mediaId);
         return { ...(mediaId && { mediaId }), ...(version !== undefined && { version }) };
       },
       user,
     );
+  }
+
+  /** A media item's bytes, as a browser gets them: through the entrypoint and the DC's CDN edge, no session. */
+  private async fetch(owner: OwnUser, mediaId: string): Promise<void> {
+    const requestId = this.nextRequestId('fetch');
+    await this.perform('fetch', { requestId, userId: owner.userId, mediaId, ...this.shard(owner.userId) }, { method: 'GET', path: `/v1/media/${mediaId}`, requestId }, (answer) => {
+      const cache = answer.headers.get('x-cache') ?? undefined;
+      return { mediaId, ...(cache && { cache }) };
+    });
   }
 
   private profileValue(answer: ApiAnswer): OperationValue {

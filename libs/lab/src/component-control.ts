@@ -1,13 +1,13 @@
 import { FaultlineError } from '#libs/errors';
 import type { Component } from '#libs/topology';
-import { killPostgresNode, nodeProcessTree, waitForPostgresNodeGone } from './components/postgres/index.js';
+import { killPostgresNode, nodeProcessTree, stopPostgresNode, waitForPostgresNodeGone } from './components/postgres/index.js';
 import { labContextFor } from './lab-up.js';
 import type { LabPaths } from './lab-paths.js';
 import { silentProgress, type LabProgress } from './lab-progress.js';
 import { readLabState, writeLabState, type LabState, type RecordedProcess } from './lab-state.js';
 import { acquireLabLock } from './process/lab-lock.js';
 import { isAlive, type ProcessIdentity } from './process/process-identity.js';
-import { waitForExit } from './process/stop-process-group.js';
+import { stopProcessGroup, waitForExit } from './process/stop-process-group.js';
 import { startComponent } from './start-component.js';
 
 /** The component id is not one of the running lab's processes; `valid` lists those that are. */
@@ -91,6 +91,31 @@ export async function killComponent(paths: LabPaths, componentId: string): Promi
     await waitForExit(recorded, 5_000);
   }
   return { componentId, pid: recorded.pid, killedAt };
+}
+
+export interface StoppedComponent {
+  readonly componentId: string;
+  readonly pid: number;
+  /** `stopped`: it exited on its stop signal; `killed`: not within the timeout, so SIGKILL; `not-running`: it was down. */
+  readonly outcome: 'stopped' | 'killed' | 'not-running';
+  readonly stoppedAt: number;
+}
+
+/**
+ * A clean stop, as `faultline down` does it: the component's own stop signal (SIGTERM; a Postgres node's
+ * keeper then stops its Postgres with a fast shutdown and exits), SIGKILL to whatever is left after
+ * `timeoutMs`. Resolves once every process of it is gone. The lab state keeps its record, so that
+ * `restartComponent` can start it again.
+ */
+export async function stopComponent(paths: LabPaths, componentId: string, options: { timeoutMs?: number } = {}): Promise<StoppedComponent> {
+  const state = runningLabState(paths);
+  const { component, process: recorded } = processOf(state, componentId);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const outcome =
+    component.kind === 'postgres' || component.kind === 'postgres-monitor'
+      ? await stopPostgresNode(recorded, { timeoutMs })
+      : await stopProcessGroup(recorded, { signal: recorded.stopSignal, timeoutMs });
+  return { componentId, pid: recorded.pid, outcome, stoppedAt: Date.now() };
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   killComponent,
   signalComponent,
   restartComponent,
+  stopComponent,
   componentRunning,
   runningLabState,
   UnknownComponentError,
@@ -20,10 +21,11 @@ export {
   isUnknownComponentError,
   isLabNotRunningError,
   type KilledComponent,
+  type StoppedComponent,
 } from './component-control.js';
 export { isAlive, readStartTime, type ProcessIdentity } from './process/process-identity.js';
 export { pgQuery } from './readiness/pg-query.js';
-export { APP_DATABASE } from './components/postgres/index.js';
+export { APP_DATABASE, MONITOR_DATABASE } from './components/postgres/index.js';
 // --- for the dashboard (apps/dashboard): the admin token and the CDN edges' cache counts ---
 export { labSecret } from './lab-secret.js';
 export { readEdgeCacheStats, renderEdgeCacheMetrics, type EdgeCacheStats } from './components/nginx/edge-cache-stats.js';

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import {
+  asyncReplicationFault,
   durationToMs,
   FaultService,
   FaultTargetError,
@@ -53,6 +54,7 @@ const recordJson = (r: FaultRecord) => ({
   target: r.target,
   links: 'links' in r.spec ? r.spec.links : [],
   component: 'component' in r.spec ? r.spec.component : null,
+  shard: 'shard' in r.spec ? r.spec.shard : null,
   injectedAt: r.appliedAt ?? null,
   expiresAt: r.expiresAt ?? null,
   owner: r.owner ?? null,
@@ -153,6 +155,8 @@ Examples:
   faultline fault partition dc-a dc-b --one-way    # only traffic from dc-a to dc-b
   faultline fault kill shard0-1                    # SIGKILL the node's keeper and postmaster
   faultline fault pause dc-a.redis --duration 10s  # SIGSTOP: the gray failure
+  faultline fault restart dc-a.gateway-1           # clean stop, then start; waits until it is healthy
+  faultline fault async-replication 0 --duration 60s  # shard 0's primary stops waiting for its standby
   faultline fault list
   faultline fault heal --all`,
     );
@@ -204,9 +208,41 @@ Examples:
 
   addStateDirOption(
     fault
+      .command('restart <component>')
+      .description(
+        'Stop a component cleanly (its stop signal: SIGTERM; a Postgres node stops with a fast shutdown) and start it again; returns once it is healthy. A restarted primary comes back as a standby if its shard failed over meanwhile.',
+      )
+      .option('--json', 'print the fault as one JSON object'),
+  ).action(async (component: string, options: LabCommandOptions) => {
+    const service = await serviceFor(options);
+    const started = Date.now();
+    // In the ledger while it runs (if this command dies mid-restart, the next one starts the component);
+    // once the component is back there is nothing left to undo, so it is healed (a no-op) at once.
+    const record = await service.inject({ kind: 'restart', component }, { label: `restart ${component}`, target: component, owned: { what: `faultline fault restart ${component}` } });
+    await service.heal(record.id, 'owner');
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (options.json) printJson({ fault: recordJson(record), seconds: Number(seconds) });
+    else process.stdout.write(`Restarted ${component} in ${seconds}s (${record.id}).\n`);
+  });
+
+  withCommon(
+    fault
+      .command('async-replication <shard>')
+      .description(
+        "Make a shard's replication asynchronous: every node of it leaves the replication quorum (pg_auto_failover's replication-quorum false), so its primary acknowledges commits before any standby has them — a failover can then lose acknowledged writes. Healing puts the nodes back in the quorum.",
+      ),
+    'make it synchronous again after this long; the command waits until then',
+  ).action(async (shard: string, options: FaultOptions) => {
+    const service = new FaultService({ paths: pathsOf(options), faultlineBin });
+    const { spec, label, target } = asyncReplicationFault(service.topology(), shard);
+    await injectAndMaybeWait(options, spec, label, target);
+  });
+
+  addStateDirOption(
+    fault
       .command('list')
       .description('The active faults, oldest first.')
-      .option('--json', 'print {"faults": [...]} with id, kind, label, target, links, component, injectedAt, expiresAt, owner, run'),
+      .option('--json', 'print {"faults": [...]} with id, kind, label, target, links, component, shard, injectedAt, expiresAt, owner, run'),
   ).action(async (options: LabCommandOptions) => {
     const service = await serviceFor(options);
     const records = service.list();
