@@ -13,8 +13,9 @@ import { mediaProviders } from './media/media.providers.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { NatsRequestTransport } from './services/nats-request.transport.js';
 import { ServiceCallMetrics } from './services/service-call.metrics.js';
-import { ServiceClient } from './services/service-client.js';
+import { DEFAULT_SERVICE_CLIENT_OPTIONS, ServiceClient } from './services/service-client.js';
 import { SessionAuth } from './sessions/session-auth.js';
 import { SessionRevocations } from './sessions/session-revocations.js';
 import { SessionTokens } from './sessions/session-token.js';
@@ -57,7 +58,12 @@ export class GatewayModule {
         {
           provide: ServiceClient,
           inject: [ClientNats, ServiceCallMetrics],
-          useFactory: (nats: ClientNats, metrics: ServiceCallMetrics) => new ServiceClient(nats, metrics),
+          useFactory: (nats: ClientNats, metrics: ServiceCallMetrics) =>
+            new ServiceClient(
+              // A pending request outlives the attempt that gave up on it by a margin at most.
+              new NatsRequestTransport(() => nats.connect() as Promise<NatsConnection>, { timeoutMs: DEFAULT_SERVICE_CLIENT_OPTIONS.attemptTimeoutMs + 1_000 }),
+              metrics,
+            ),
         },
         ...mediaProviders,
       ],

@@ -1,4 +1,8 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/** SHA-256 in one call where Node has `crypto.hash` (≥ 20.12): no Hash object per key (one per request). */
+const sha256: (key: string) => Buffer =
+  typeof crypto.hash === 'function' ? (key) => crypto.hash('sha256', key, 'buffer') : (key) => crypto.createHash('sha256').update(key, 'utf8').digest();
 
 const UINT64_MASK = 0xffff_ffff_ffff_ffffn;
 /** The 64-bit linear congruential generator's multiplier from Lamping & Veach's paper. */
@@ -10,7 +14,7 @@ const TWO_POW_31 = 2 ** 31;
  * big-endian integer. Every language has both pieces, so any other service can reproduce it.
  */
 export function keyHash64(key: string): bigint {
-  return createHash('sha256').update(key, 'utf8').digest().readBigUInt64BE(0);
+  return sha256(key).readBigUInt64BE(0);
 }
 
 /**

@@ -4,8 +4,9 @@ import { connect, type NatsConnection, type Subscription } from '@nats-io/transp
 import { ClientNats } from '@nestjs/microservices';
 import { Registry } from 'prom-client';
 import { isCircuitOpenError, isServiceRefusedError, isServiceUnavailableError } from '../../../apps/gateway/src/http/api.errors.js';
+import { NatsRequestTransport } from '../../../apps/gateway/src/services/nats-request.transport.js';
 import { ServiceCallMetrics } from '../../../apps/gateway/src/services/service-call.metrics.js';
-import { ServiceClient } from '../../../apps/gateway/src/services/service-client.js';
+import { ServiceClient, type ServiceTransport } from '../../../apps/gateway/src/services/service-client.js';
 import { describeWithServers } from '../apps/support/app-under-test.js';
 import { probeRealServers, realServers } from '../apps/support/services.js';
 
@@ -23,96 +24,120 @@ function respond(nats: NatsConnection, subject: string, answer: (data: unknown, 
   });
 }
 
-describeWithServers(available, ['nats'])('ServiceClient over a real NATS server', () => {
-  let nats: NatsConnection;
-  let transport: ClientNats;
-  beforeAll(async () => {
-    nats = await connect({ servers: realServers.nats.url });
-    transport = new ClientNats({ servers: [realServers.nats.url] });
-    await transport.connect();
-  });
-  afterAll(async () => {
-    await transport.close();
-    await nats.close();
-  });
+// The gateway's transport (one shared reply subscription) and Nest's own ClientNats (an inbox per request)
+// must behave alike: both speak to Nest microservices.
+const transports: [string, (client: ClientNats) => ServiceTransport][] = [
+  ['NatsRequestTransport', (client) => new NatsRequestTransport(() => client.connect() as Promise<NatsConnection>, { timeoutMs: 5_000 })],
+  ["Nest's ClientNats", (client) => client],
+];
 
-  // A service name per test: the circuit breakers are per service.
-  const service = () => `svc${randomUUID().slice(0, 8)}`;
-  const client = (options: Partial<ConstructorParameters<typeof ServiceClient>[2]> = {}) =>
-    new ServiceClient(transport, new ServiceCallMetrics(new Registry()), {
-      attemptTimeoutMs: 300,
-      maxAttempts: 2,
-      failureThreshold: 2,
-      openMs: 1_000,
-      ...options,
+describeWithServers(available, ['nats'])('ServiceClient over a real NATS server', () => {
+  describe.each(transports)('through %s', (_, transportOf) => {
+    let nats: NatsConnection;
+    let natsClient: ClientNats;
+    let transport: ServiceTransport;
+    beforeAll(async () => {
+      nats = await connect({ servers: realServers.nats.url });
+      natsClient = new ClientNats({ servers: [realServers.nats.url] });
+      await natsClient.connect();
+      transport = transportOf(natsClient);
+    });
+    afterAll(async () => {
+      await natsClient.close();
+      await nats.close();
     });
 
-  it("returns the reply's value and raises a service's refusal with its code", async () => {
-    const name = service();
-    const subscription = respond(nats, `${name}.echo`, (data) =>
-      (data as { fail?: boolean }).fail ? { ok: false, error: { code: 'EMAIL_TAKEN', message: 'taken' } } : { ok: true, value: data },
-    );
-    const calls = client();
-    await expect(calls.call(`${name}.echo`, { hello: 'world' })).resolves.toEqual({ hello: 'world' });
-    const refused = await calls.call(`${name}.echo`, { fail: true }).catch((error: unknown) => error);
-    expect(isServiceRefusedError(refused) && refused.code).toBe('EMAIL_TAKEN');
-    subscription.unsubscribe();
-  });
+    // A service name per test: the circuit breakers are per service.
+    const service = () => `svc${randomUUID().slice(0, 8)}`;
+    const client = (options: Partial<ConstructorParameters<typeof ServiceClient>[2]> = {}) =>
+      new ServiceClient(transport, new ServiceCallMetrics(new Registry()), {
+        attemptTimeoutMs: 300,
+        maxAttempts: 2,
+        failureThreshold: 2,
+        openMs: 1_000,
+        ...options,
+      });
 
-  it('retries an attempt that timed out, and the retry answers', async () => {
-    const name = service();
-    // The first request is swallowed, as by an instance that died holding it.
-    const subscription = respond(nats, `${name}.op`, (data, index) => (index === 0 ? undefined : { ok: true, value: data }));
-    await expect(client().call(`${name}.op`, 7)).resolves.toBe(7);
-    subscription.unsubscribe();
-  });
+    it("returns the reply's value and raises a service's refusal with its code", async () => {
+      const name = service();
+      const subscription = respond(nats, `${name}.echo`, (data) =>
+        (data as { fail?: boolean }).fail ? { ok: false, error: { code: 'EMAIL_TAKEN', message: 'taken' } } : { ok: true, value: data },
+      );
+      const calls = client();
+      await expect(calls.call(`${name}.echo`, { hello: 'world' })).resolves.toEqual({ hello: 'world' });
+      const refused = await calls.call(`${name}.echo`, { fail: true }).catch((error: unknown) => error);
+      expect(isServiceRefusedError(refused) && refused.code).toBe('EMAIL_TAKEN');
+      subscription.unsubscribe();
+    });
 
-  it('gives up within its deadline when the service holds requests without answering', async () => {
-    const name = service();
-    const subscription = respond(nats, `${name}.op`, () => undefined);
-    const started = Date.now();
-    const error = await client({ failureThreshold: 10 }).call(`${name}.op`, 1).catch((caught: unknown) => caught);
-    const elapsedMs = Date.now() - started;
-    expect(isServiceUnavailableError(error)).toBe(true);
-    // Two attempts of 300 ms each, and no hanging beyond them.
-    expect(elapsedMs).toBeGreaterThanOrEqual(550);
-    expect(elapsedMs).toBeLessThan(2_000);
-    subscription.unsubscribe();
-  });
+    it('retries an attempt that timed out, and the retry answers', async () => {
+      const name = service();
+      // The first request is swallowed, as by an instance that died holding it.
+      const subscription = respond(nats, `${name}.op`, (data, index) => (index === 0 ? undefined : { ok: true, value: data }));
+      await expect(client().call(`${name}.op`, 7)).resolves.toBe(7);
+      subscription.unsubscribe();
+    });
 
-  it('fails fast while nobody serves the pattern, keeps the circuit open, and closes it once the service is back', async () => {
-    const name = service();
-    const calls = client();
-    // No subscriber: NATS itself answers "no responders", so even the first call does not wait.
-    const first = await calls.call(`${name}.op`, 1).catch((error: unknown) => error);
-    expect(isServiceUnavailableError(first)).toBe(true);
+    it('gives up within its deadline when the service holds requests without answering', async () => {
+      const name = service();
+      const subscription = respond(nats, `${name}.op`, () => undefined);
+      const started = Date.now();
+      const error = await client({ failureThreshold: 10 }).call(`${name}.op`, 1).catch((caught: unknown) => caught);
+      const elapsedMs = Date.now() - started;
+      expect(isServiceUnavailableError(error)).toBe(true);
+      // Two attempts of 300 ms each, and no hanging beyond them.
+      expect(elapsedMs).toBeGreaterThanOrEqual(550);
+      expect(elapsedMs).toBeLessThan(2_000);
+      subscription.unsubscribe();
+    });
 
-    const fastStarted = Date.now();
-    const fast = await calls.call(`${name}.op`, 2).catch((error: unknown) => error);
-    expect(Date.now() - fastStarted).toBeLessThan(100);
-    // Refused without being sent: its own code, so a client may count the write as not applied.
-    expect(isCircuitOpenError(fast) && fast.code).toBe('CIRCUIT_OPEN');
-    expect(isCircuitOpenError(fast) && fast.retryAfterSeconds).toBe(1);
+    it('fails fast while nobody serves the pattern, keeps the circuit open, and closes it once the service is back', async () => {
+      const name = service();
+      const calls = client();
+      // No subscriber: NATS itself answers "no responders", so even the first call does not wait.
+      const first = await calls.call(`${name}.op`, 1).catch((error: unknown) => error);
+      expect(isServiceUnavailableError(first)).toBe(true);
 
-    const subscription = respond(nats, `${name}.op`, (data) => ({ ok: true, value: data }));
-    // The circuit lets a probe through after openMs; awaited by retrying rather than sleeping a fixed time.
-    const deadline = Date.now() + 5_000;
-    let value: unknown;
-    while (Date.now() < deadline) {
-      value = await calls.call(`${name}.op`, 3).catch(() => undefined);
-      if (value !== undefined) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(value).toBe(3);
-    await expect(calls.call(`${name}.op`, 4)).resolves.toBe(4);
-    subscription.unsubscribe();
-  });
+      const fastStarted = Date.now();
+      const fast = await calls.call(`${name}.op`, 2).catch((error: unknown) => error);
+      expect(Date.now() - fastStarted).toBeLessThan(100);
+      // Refused without being sent: its own code, so a client may count the write as not applied.
+      expect(isCircuitOpenError(fast) && fast.code).toBe('CIRCUIT_OPEN');
+      expect(isCircuitOpenError(fast) && fast.retryAfterSeconds).toBe(1);
 
-  it('treats a malformed reply as unavailable rather than trusting it', async () => {
-    const name = service();
-    const subscription = respond(nats, `${name}.op`, () => ({ status: 'fine' }));
-    const error = await client().call(`${name}.op`, 1).catch((caught: unknown) => caught);
-    expect(isServiceUnavailableError(error)).toBe(true);
-    subscription.unsubscribe();
+      const subscription = respond(nats, `${name}.op`, (data) => ({ ok: true, value: data }));
+      // The circuit lets a probe through after openMs; awaited by retrying rather than sleeping a fixed time.
+      const deadline = Date.now() + 5_000;
+      let value: unknown;
+      while (Date.now() < deadline) {
+        value = await calls.call(`${name}.op`, 3).catch(() => undefined);
+        if (value !== undefined) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(value).toBe(3);
+      await expect(calls.call(`${name}.op`, 4)).resolves.toBe(4);
+      subscription.unsubscribe();
+    });
+
+    it("treats an error answered by the service's Nest layer (no handler for the pattern) as unavailable", async () => {
+      const name = service();
+      const subscription = nats.subscribe(`${name}.op`, {
+        callback: (_error, message) => {
+          const { id } = message.json<{ id: string }>();
+          message.respond(JSON.stringify({ id, status: 'error', err: 'There is no matching message handler defined in the remote service.', isDisposed: true }));
+        },
+      });
+      const error = await client({ failureThreshold: 10 }).call(`${name}.op`, 1).catch((caught: unknown) => caught);
+      expect(isServiceUnavailableError(error)).toBe(true);
+      subscription.unsubscribe();
+    });
+
+    it('treats a malformed reply as unavailable rather than trusting it', async () => {
+      const name = service();
+      const subscription = respond(nats, `${name}.op`, () => ({ status: 'fine' }));
+      const error = await client().call(`${name}.op`, 1).catch((caught: unknown) => caught);
+      expect(isServiceUnavailableError(error)).toBe(true);
+      subscription.unsubscribe();
+    });
   });
 });

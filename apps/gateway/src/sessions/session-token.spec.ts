@@ -15,6 +15,12 @@ describe('SessionTokens', () => {
     expect(tokens.verify(token, 1_060_000)).toBeUndefined();
   });
 
+  it('refuses a token it accepted before, once it has expired', () => {
+    const { token, claims } = tokens.issue('user-1', 60, 1_000_000);
+    expect(tokens.verify(token, 1_000_000)).toEqual(claims);
+    expect(tokens.verify(token, 1_060_000)).toBeUndefined();
+  });
+
   it('refuses a token signed with another secret (another lab)', () => {
     const { token } = new SessionTokens('another-secret-of-thirty-two-characters').issue('user-1', 60);
     expect(tokens.verify(token)).toBeUndefined();

@@ -45,11 +45,9 @@ export class SessionStore {
     const claims = this.tokens.verify(token);
     if (!claims) return undefined;
     const key = RECORD_PREFIX + claims.sid;
-    const [[recordError, stored], [revokedError, revoked]] = (await this.guard(
-      this.redis.multi().get(key).exists(REVOKED_PREFIX + claims.sid).exec(),
-    )) ?? [[new Error('no reply'), null], [null, 0]];
-    if (recordError || revokedError) throw new ServiceUnavailableError('the session store is unavailable', 1, { cause: recordError ?? revokedError });
-    if (revoked === 1) return undefined;
+    // One command (MGET reads both keys atomically): the record, and the revocation marker if any.
+    const [stored, revoked] = await this.guard(this.redis.mget(key, REVOKED_PREFIX + claims.sid));
+    if (revoked !== null && revoked !== undefined) return undefined;
     if (typeof stored === 'string') return { ...(JSON.parse(stored) as SessionRecord), sid: claims.sid, expiresAt: claims.expiresAt };
     // Issued in another DC (or this Redis lost it): adopt it. NX: a concurrent adoption keeps the first record.
     const record: SessionRecord = { userId: claims.userId, createdAt: new Date().toISOString() };

@@ -171,15 +171,26 @@ export class ProfileCache {
     return command.bind(this.redis);
   }
 
+  /**
+   * The operation, or CacheTimeoutError after `timeoutMs`. An expired timer gives I/O one more turn of
+   * the event loop (setImmediate runs after the poll phase) before it counts: on a starved CPU the
+   * process may wake up long after Redis answered, and timers run before sockets are read, so without it
+   * the timeout wins against an answer already waiting — and a spurious timeout sends every read to the
+   * database for `bypassAfterFailureMs`, the costliest moment to do so.
+   */
   private async bounded<T>(operation: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Immediate | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CacheTimeoutError(this.timeoutMs)), this.timeoutMs);
+      timer = setTimeout(() => {
+        grace = setImmediate(() => reject(new CacheTimeoutError(this.timeoutMs)));
+      }, this.timeoutMs);
     });
     try {
       return await Promise.race([operation(), timeout]);
     } finally {
       clearTimeout(timer);
+      clearImmediate(grace);
     }
   }
 

@@ -24,5 +24,8 @@ export function natsConnectionOptions(settings: NatsConnectionSettings) {
     // two missed pings, ~4-6 s, instead of the default ~4 minutes.
     pingInterval: 2_000,
     maxPingOut: 2,
+    // No stack captured per request-reply (by default two Errors are built for every request, its own and
+    // its timer's, in case it fails): the gateway makes one per API call. A failed request still says what failed.
+    noAsyncTraces: true,
   };
 }
