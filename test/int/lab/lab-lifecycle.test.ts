@@ -59,8 +59,14 @@ describe('the minimal lab, brought up for real', () => {
   it('comes up with every component healthy and reports the load balancer as its entrypoint', async () => {
     const up = await cli('up', '--profile', 'minimal', '--port-base', PORT_BASE, '--json');
     expect({ code: up.code, stderr: up.code === 0 ? '' : up.stderr }).toEqual({ code: 0, stderr: '' });
-    const result = jsonOf<{ entrypoint: string; alreadyRunning: boolean }>(up);
+    const result = jsonOf<{ entrypoint: string; alreadyRunning: boolean; dashboard: unknown; prometheus: unknown; sloTimeScale: number }>(up);
     expect(result.alreadyRunning).toBe(false);
+    // The dashboard and Prometheus are lab components at their fixed ports; the admin token is the lab's secret.
+    expect(result).toMatchObject({
+      dashboard: { url: `http://127.0.0.1:${Number(PORT_BASE) + 2}/`, adminToken: readFileSync(join(stateDir, 'conf', 'secrets', 'dashboard-admin-token'), 'utf8').trim() },
+      prometheus: { url: `http://127.0.0.1:${Number(PORT_BASE) + 1}` },
+      sloTimeScale: 1,
+    });
 
     const s = await status();
     expect(s.components.filter((c) => !c.healthy).map((c) => `${c.id}: ${c.detail}`)).toEqual([]);
