@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pgQuery } from '#libs/lab';
 import { faultlineBin, isRunning, jsonOf, repoRoot } from '../support/faultline-cli.js';
 import { startLab, type RunningLab } from './support/running-lab.js';
 
@@ -183,5 +184,39 @@ describe('faultline fault on the running minimal lab', () => {
     expect(gateway.pid).not.toBe(pidBefore);
     expect(after.healthy).toBe(true);
     expect(killed.kind).toBe('kill');
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('restarts a component: a clean stop, a new process, healthy again, nothing left in the ledger', async () => {
+    const pidBefore = jsonOf<{ components: { id: string; pid: number }[] }>(await lab.cli('status', '--json')).components.find((c) => c.id === 'dc-a.gateway-2')!.pid;
+    const restarted = jsonOf<{ fault: FaultJson; seconds: number }>(await lab.cli('fault', 'restart', 'dc-a.gateway-2', '--json'));
+    expect(restarted.fault).toMatchObject({ kind: 'restart', component: 'dc-a.gateway-2' });
+    expect(isRunning(pidBefore)).toBe(false);
+    const after = jsonOf<{ components: { id: string; healthy: boolean; pid: number }[] }>(await lab.cli('status', '--json'));
+    const gateway = after.components.find((c) => c.id === 'dc-a.gateway-2')!;
+    expect(gateway).toMatchObject({ healthy: true });
+    expect(gateway.pid).not.toBe(pidBefore);
+    expect(jsonOf<{ faults: unknown[] }>(await lab.cli('fault', 'list', '--json')).faults).toEqual([]);
+    const unknown = await lab.cli('fault', 'restart', 'dc-a.gateway-9');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no component "dc-a.gateway-9".*valid names: .*dc-a.gateway-1/);
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it("makes a shard's replication asynchronous and synchronous again, and refuses a shard that does not exist", async () => {
+    const syncNames = async (): Promise<string[]> => {
+      const status = jsonOf<{ components: { id: string; role: string | null; address: string }[] }>(await lab.cli('status', '--json'));
+      const node = status.components.find((c) => c.role === 'primary' && c.id.startsWith('shard0-'))!;
+      const [host, port] = node.address.split(':');
+      return (await pgQuery({ host: host!, port: Number(port) }, "select current_setting('synchronous_standby_names') as names")).map((r) => String(r['names']));
+    };
+    expect(await syncNames()).not.toEqual(['']);
+    const fault = jsonOf<{ fault: FaultJson & { shard: number } }>(await lab.cli('fault', 'async-replication', '0', '--json')).fault;
+    expect(fault).toMatchObject({ kind: 'async-replication', shard: 0 });
+    // Applied means in effect: the primary waits for no standby.
+    expect(await syncNames()).toEqual(['']);
+    expect((await lab.cli('fault', 'heal', fault.id)).code).toBe(0);
+    expect(await syncNames()).not.toEqual(['']);
+    const unknown = await lab.cli('fault', 'async-replication', '7');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no shard "7" in this lab; shards: 0');
   }, CLI_TEST_TIMEOUT_MS);
 });
