@@ -20,14 +20,21 @@ const ratio = (range: string) =>
   `clamp(1 - ((sum(rate(http_requests_total{route="/checkout",status!~"5.."}[${range}])) or vector(0)) / (sum(rate(http_requests_total{route="/checkout"}[${range}])) > 0)), 0, 1)`;
 
 describe('renderPrometheusRules', () => {
-  it('in real time: one group per SLO, evaluated every scrape, the error ratio recorded per nominal window', () => {
-    const [group, ...rest] = groupsOf(renderPrometheusRules([slo], { timeScale: 1, scrapeIntervalSeconds: 15 }));
+  it('in real time: the error ratio recorded per nominal window, short ranges every scrape, long ones (600 scrapes or more) in a slower group', () => {
+    // 15 s scrapes: a range is long from 600 × 15 s = 2.5 h, so 6h, 3d and 30d; the slow group runs every
+    // min(30 × 15 s, 60 s) = 60 s.
+    const [group, long, ...rest] = groupsOf(renderPrometheusRules([slo], { timeScale: 1, scrapeIntervalSeconds: 15 }));
     expect(rest).toEqual([]);
+    const recordOf = (w: string) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: ratio(w), labels: { slo: 'checkout', service: 'shop' } });
     expect(group!.name).toBe('slo-checkout');
     expect(group!.interval).toBe('15s');
-    expect(group!.rules.filter((r) => r.record)).toEqual(
-      ['5m', '30m', '1h', '6h', '3d', '30d'].map((w) => ({ record: `slo:sli_error:ratio_rate${w}`, expr: ratio(w), labels: { slo: 'checkout', service: 'shop' } })),
-    );
+    expect(group!.rules.filter((r) => r.record)).toEqual(['5m', '30m', '1h'].map(recordOf));
+    expect(long).toEqual({ name: 'slo-checkout-long', interval: '1m', rules: ['6h', '3d', '30d'].map(recordOf) });
+    // 1 s scrapes: long from 600 s, so 30m and up, every 30 s.
+    const [fast, slow] = groupsOf(renderPrometheusRules([slo], { timeScale: 1, scrapeIntervalSeconds: 1 }));
+    expect(fast!.rules.filter((r) => r.record).map((r) => r.record)).toEqual(['slo:sli_error:ratio_rate5m']);
+    expect(slow!.interval).toBe('30s');
+    expect(slow!.rules.map((r) => r.record)).toEqual(['30m', '1h', '6h', '3d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`));
   });
 
   it('raises the SRE Workbook alerts: 14.4x over 1h and 5m, 6x over 6h and 30m (page), 1x over 3d and 6h (ticket)', () => {
@@ -58,7 +65,8 @@ describe('renderPrometheusRules', () => {
   it('scales each range by the time scale, clamped to 4 scrape intervals; the series keep their nominal names', () => {
     // Time scale 720 (30 days in an hour), 5 s scrapes, so no range below 4 × 5 s = 20 s:
     //   5m/720 = 0.4167 s → 20s;  30m/720 = 2.5 s → 20s;  1h/720 = 5 s → 20s;  6h/720 = 30 s;  3d/720 = 360 s = 6m;  30d/720 = 3600 s = 1h.
-    const records = groupsOf(renderPrometheusRules([slo], { timeScale: 720, scrapeIntervalSeconds: 5 }))[0]!.rules.filter((r) => r.record);
+    // Long from 600 × 5 s = 50 min: only 30d's 1h range is in the slow group.
+    const records = groupsOf(renderPrometheusRules([slo], { timeScale: 720, scrapeIntervalSeconds: 5 })).flatMap((g) => g.rules.filter((r) => r.record));
     expect(records.map((r) => [r.record, r.expr])).toEqual([
       ['slo:sli_error:ratio_rate5m', ratio('20s')],
       ['slo:sli_error:ratio_rate30m', ratio('20s')],
@@ -76,12 +84,14 @@ describe('renderPrometheusRules', () => {
     expect(scaledRange('1h', { timeScale: 240, scrapeIntervalSeconds: 3.76 })).toBe('15s40ms');
   });
 
-  it('one group per SLO, in the order given; the alert expressions select the recorded series by slo label', () => {
+  it('groups per SLO, in the order given; the alert expressions select the recorded series by slo label', () => {
     const other: Slo = { ...slo, name: 'search', target: 0.99, window: '28d', windowSeconds: 2_419_200 };
     const groups = groupsOf(renderPrometheusRules([slo, other], { timeScale: 1, scrapeIntervalSeconds: 30 }));
-    expect(groups.map((g) => g.name)).toEqual(['slo-checkout', 'slo-search']);
-    expect(groups[1]!.rules.map((r) => r.record ?? r.alert).slice(4, 7)).toEqual(['slo:sli_error:ratio_rate3d', 'slo:sli_error:ratio_rate28d', 'SloErrorBudgetBurn']);
-    expect(groups[1]!.rules[6]!.expr).toBe('slo:sli_error:ratio_rate1h{slo="search"} > (14.4 * (1 - 0.99)) and slo:sli_error:ratio_rate5m{slo="search"} > (14.4 * (1 - 0.99))');
+    // 30 s scrapes: long from 5 h.
+    expect(groups.map((g) => g.name)).toEqual(['slo-checkout', 'slo-checkout-long', 'slo-search', 'slo-search-long']);
+    expect(groups[3]!.rules.map((r) => r.record)).toEqual(['slo:sli_error:ratio_rate6h', 'slo:sli_error:ratio_rate3d', 'slo:sli_error:ratio_rate28d']);
+    expect(groups[2]!.rules.map((r) => r.record ?? r.alert).slice(2, 4)).toEqual(['slo:sli_error:ratio_rate1h', 'SloErrorBudgetBurn']);
+    expect(groups[2]!.rules[3]!.expr).toBe('slo:sli_error:ratio_rate1h{slo="search"} > (14.4 * (1 - 0.99)) and slo:sli_error:ratio_rate5m{slo="search"} > (14.4 * (1 - 0.99))');
     expect(errorRatioSeries('search', '28d')).toBe('slo:sli_error:ratio_rate28d{slo="search"}');
   });
 
