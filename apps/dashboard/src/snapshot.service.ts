@@ -43,6 +43,7 @@ export class SnapshotService {
   private timer: NodeJS.Timeout | undefined;
   private ledgerTimer: NodeJS.Timeout | undefined;
   private ledgerPrint = '';
+  private publishedAt = 0;
   private stopped = false;
 
   constructor(private readonly options: SnapshotServiceOptions) {
@@ -75,9 +76,16 @@ export class SnapshotService {
     this.ledgerPrint = this.ledger.fingerprint();
     this.ledgerTimer = setInterval(() => {
       const print = this.ledger.fingerprint();
-      if (print === this.ledgerPrint) return;
+      const changed = print !== this.ledgerPrint;
       this.ledgerPrint = print;
-      if (this.last) this.publish(this.withLedger(this.last));
+      // A ledger change is pushed at once; and while a slow full build (a loaded machine, a component that
+      // times out) is still running, the page still gets the last reading with the fresh ledger every interval.
+      if (!this.last || !(changed || Date.now() - this.publishedAt >= this.intervalMs)) return;
+      try {
+        this.publish(this.withLedger(this.last));
+      } catch (error) {
+        this.publish(this.fallback(error));
+      }
     }, this.ledgerPollMs);
   }
 
@@ -91,6 +99,7 @@ export class SnapshotService {
   /** Builds a full snapshot now (one at a time: callers during a build share it) and pushes it. */
   refresh(): Promise<DashboardSnapshot> {
     this.building ??= this.build()
+      .catch((error: unknown) => this.fallback(error))
       .then((snapshot) => {
         this.publish(snapshot);
         return snapshot;
@@ -101,8 +110,25 @@ export class SnapshotService {
     return this.building;
   }
 
+  /** A snapshot that says what went wrong, when building one failed in a way no source caught: the page never goes blank. */
+  private fallback(error: unknown): DashboardSnapshot {
+    return buildSnapshot({
+      now: Date.now(),
+      stateDir: this.options.paths.root,
+      lab: failed(error),
+      prometheusUrl: null,
+      prometheusError: null,
+      ledger: failed(error),
+      slos: { value: null, error: messageOf(error) },
+      charts: failed(error),
+      chartRangeSeconds: this.charts.rangeSeconds,
+      runs: failed(error),
+    });
+  }
+
   private publish(snapshot: DashboardSnapshot): void {
     this.current = snapshot;
+    this.publishedAt = Date.now();
     for (const listener of this.listeners) listener(snapshot);
   }
 

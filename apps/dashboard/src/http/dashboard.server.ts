@@ -100,6 +100,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       raw.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
     };
     streams.add(raw);
+    // A page that went away mid-write: its close handler unsubscribes it.
+    raw.on('error', () => undefined);
     const unsubscribe = snapshots.subscribe(send);
     request.raw.on('close', () => {
       unsubscribe();
