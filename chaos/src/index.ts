@@ -47,7 +47,6 @@ export { FaultService, type HealReason, type InjectOptions } from './faults/faul
 export { FaultNotFoundError, FaultTargetError, isFaultNotFoundError, isFaultTargetError } from './faults/fault.errors.js';
 export { LINK_SELECTOR_HELP, parseLinkSelector, partitionLinks, resolveLinks } from './faults/link-selector.js';
 export { latencyFault, linkFaultLabel, partitionFault, type FaultRequest } from './faults/fault-requests.js';
-export { latencyFault, linkFaultLabel, partitionFault, type FaultRequest } from './faults/fault-requests.js';
 export { asyncReplicationFault, setReplicationQuorum } from './faults/async-replication.js';
 export { toxicName, toxicsFor } from './faults/toxics/registry.js';
 export { FaultLedger } from './ledger/fault-ledger.js';

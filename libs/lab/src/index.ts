@@ -31,8 +31,3 @@ export { labSecret } from './lab-secret.js';
 export { readEdgeCacheStats, renderEdgeCacheMetrics, type EdgeCacheStats } from './components/nginx/edge-cache-stats.js';
 export { edgeFiles } from './components/nginx/nginx.config.js';
 // --- end dashboard ---
-// --- for the dashboard (apps/dashboard): the admin token and the CDN edges' cache counts ---
-export { labSecret } from './lab-secret.js';
-export { readEdgeCacheStats, renderEdgeCacheMetrics, type EdgeCacheStats } from './components/nginx/edge-cache-stats.js';
-export { edgeFiles } from './components/nginx/nginx.config.js';
-// --- end dashboard ---

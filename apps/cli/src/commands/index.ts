@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { registerChaos } from './chaos.command.js';
 import { registerDashboard } from './dashboard.command.js';
-import { registerDashboard } from './dashboard.command.js';
 import { registerDoctor } from './doctor.command.js';
 import { registerDown } from './down.command.js';
 import { registerFault } from './fault.command.js';
@@ -15,4 +14,4 @@ import { registerUp } from './up.command.js';
 /** Each command lives in its own `<name>.command.ts` and registers itself on the root program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerUp, registerStatus, registerDown, registerLogs, registerDoctor, registerTopology, registerToxiproxyServer, registerFault, registerChaos, registerSlo, registerDashboard, registerDashboard];
+export const commands: RegisterCommand[] = [registerUp, registerStatus, registerDown, registerLogs, registerDoctor, registerTopology, registerToxiproxyServer, registerFault, registerChaos, registerSlo, registerDashboard];
