@@ -1,7 +1,10 @@
-import { FaultService, isFaultNotFoundError, isFaultTargetError, latencyFault, partitionFault, type FaultRecord, type FaultRequest } from '#chaos';
-import { isLabNotRunningError, type LabPaths } from '#libs/lab';
+import { FaultService, isFaultNotFoundError, isFaultTargetError, latencyFault, orphanReason, partitionFault, type FaultRecord, type FaultRequest } from '#chaos';
+import { isAlive, isLabNotRunningError, type LabPaths } from '#libs/lab';
 import { DashboardRequestError } from './dashboard.errors.js';
 import type { HealRequest, LatencyRequest, PartitionRequest } from './domain/control-request.js';
+
+/** How long an expired fault is left to its living owner before the dashboard heals it. */
+const OWNER_GRACE_MS = 10_000;
 
 /**
  * The workshop controls: the same fault service and ledger as `faultline fault`, so a fault injected from
@@ -31,14 +34,26 @@ export class ControlService {
     }
   }
 
-  /** Heals faults whose time is up or whose injector died, as every faultline command does first: the dashboard's own timed faults end on time this way. */
-  async healDue(): Promise<FaultRecord[]> {
-    try {
-      return await this.faults.healOrphans();
-    } catch {
-      // Another command healing the same fault at the same moment, or the lab going away: the next round tries again.
-      return [];
+  /**
+   * Heals faults that nobody else will: those the dashboard injected with a duration (no owner) once their
+   * time is up, and those whose injector died. A fault whose owner still runs is left to it — even when
+   * expired, for a grace period: the owner (`fault inject --duration`, a chaos run) heals it on time itself
+   * and would fail if the dashboard got there first.
+   */
+  async healDue(now = Date.now()): Promise<FaultRecord[]> {
+    const healed: FaultRecord[] = [];
+    for (const record of this.faults.list()) {
+      const reason = orphanReason(record, now, isAlive);
+      if (reason === undefined) continue;
+      const ownerAlive = record.owner !== undefined && isAlive(record.owner);
+      if (ownerAlive && Date.parse(record.expiresAt ?? '') + OWNER_GRACE_MS > now) continue;
+      try {
+        healed.push(await this.faults.heal(record.id, reason));
+      } catch {
+        // Another command healing the same fault at the same moment, or the lab going away: the next round tries again.
+      }
     }
+    return healed;
   }
 
   private async inject(field: string, request: () => FaultRequest, durationSeconds: number | undefined): Promise<FaultRecord> {
