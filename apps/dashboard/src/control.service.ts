@@ -3,9 +3,6 @@ import { isAlive, isLabNotRunningError, type LabPaths } from '#libs/lab';
 import { DashboardRequestError } from './dashboard.errors.js';
 import type { HealRequest, LatencyRequest, PartitionRequest } from './domain/control-request.js';
 
-/** How long an expired fault is left to its living owner before the dashboard heals it. */
-const OWNER_GRACE_MS = 10_000;
-
 /**
  * The workshop controls: the same fault service and ledger as `faultline fault`, so a fault injected from
  * the page is listed, healed and cleaned up after exactly like one from the command line.
@@ -36,17 +33,14 @@ export class ControlService {
 
   /**
    * Heals faults that nobody else will: those the dashboard injected with a duration (no owner) once their
-   * time is up, and those whose injector died. A fault whose owner still runs is left to it — even when
-   * expired, for a grace period: the owner (`fault inject --duration`, a chaos run) heals it on time itself
-   * and would fail if the dashboard got there first.
+   * time is up, and those whose injector died (`orphanReason`: a fault whose owner still runs is left to it,
+   * even a little past its expiry — the owner heals on time itself).
    */
   async healDue(now = Date.now()): Promise<FaultRecord[]> {
     const healed: FaultRecord[] = [];
     for (const record of this.faults.list()) {
       const reason = orphanReason(record, now, isAlive);
       if (reason === undefined) continue;
-      const ownerAlive = record.owner !== undefined && isAlive(record.owner);
-      if (ownerAlive && Date.parse(record.expiresAt ?? '') + OWNER_GRACE_MS > now) continue;
       try {
         healed.push(await this.faults.heal(record.id, reason));
       } catch {

@@ -4,6 +4,7 @@ import {
   durationToMs,
   FaultService,
   FaultTargetError,
+  isFaultNotFoundError,
   LINK_SELECTOR_HELP,
   linkFaultLabel,
   parseLinkSelector,
@@ -79,8 +80,14 @@ async function injectAndMaybeWait(options: FaultOptions, spec: FaultSpec, label:
   if (durationMs === undefined) return;
 
   const healNow = async (why: string): Promise<void> => {
-    await service.heal(record.id, 'owner');
-    if (!options.json) process.stdout.write(`Healed ${record.id} (${why}).\n`);
+    try {
+      await service.heal(record.id, 'owner');
+      if (!options.json) process.stdout.write(`Healed ${record.id} (${why}).\n`);
+    } catch (error) {
+      // Someone healed it first (faultline fault heal, the dashboard): what this command was to do is done.
+      if (!isFaultNotFoundError(error)) throw error;
+      if (!options.json) process.stdout.write(`${record.id} was already healed.\n`);
+    }
   };
   let interrupted: NodeJS.Signals | undefined;
   await new Promise<void>((resolve) => {
