@@ -17,7 +17,7 @@ describe('the dashboard component', () => {
     });
     expect(dashboardRunner.launch(ctx.component('dashboard'), ctx)).toEqual({
       command: process.execPath,
-      args: ['/repo/bin/faultline.js', 'dashboard', 'serve', '--state-dir', '/srv/my lab', '--host', '127.0.0.1', '--port', '22002'],
+      args: ['--max-semi-space-size=1', '/repo/bin/faultline.js', 'dashboard', 'serve', '--state-dir', '/srv/my lab', '--host', '127.0.0.1', '--port', '22002'],
       stopSignal: 'SIGTERM',
     });
   });
