@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { faultlineBin, jsonOf, repoRoot } from '../support/faultline-cli.js';
+import { healedEntries } from './support/fault-history.js';
 import { startLab, type RunningLab } from './support/running-lab.js';
 
 /**
@@ -121,11 +122,14 @@ describe('faultline chaos run kill-primary on the full lab', () => {
 
   it('after a SIGKILL of the runner, the next faultline command heals its fault', async () => {
     const { runner, exited } = await runUntilFaulted(lab.stateDir);
+    const [fault] = jsonOf<{ faults: { id: string }[] }>(await lab.cli('fault', 'list', '--json')).faults;
     runner.kill('SIGKILL');
     await exited;
+    // The next command heals it (the dashboard leaves faults with an owner to the CLI) and says so.
     const next = await lab.cli('fault', 'list', '--json');
     expect(next.stderr).toMatch(/healed f[0-9a-f]+ \(kill shard0-\d\)/);
     expect(jsonOf<{ faults: unknown[] }>(next).faults).toEqual([]);
+    expect(healedEntries(lab.stateDir, fault!.id)).toEqual([expect.objectContaining({ reason: 'orphaned' })]);
     const components = jsonOf<{ components: { id: string; running: boolean }[] }>(await lab.cli('status', '--json')).components;
     expect(components.filter((c) => c.id.startsWith('shard0-')).map((c) => c.running)).toEqual([true, true]);
   }, 120_000);

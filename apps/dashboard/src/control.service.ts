@@ -32,13 +32,15 @@ export class ControlService {
   }
 
   /**
-   * Heals faults that nobody else will: those the dashboard injected with a duration (no owner) once their
-   * time is up, and those whose injector died (`orphanReason`: a fault whose owner still runs is left to it,
-   * even a little past its expiry — the owner heals on time itself).
+   * Heals the timed faults injected from the page (they have no owner process) once their time is up. A fault
+   * with an owner is left alone, even when its owner died: the next faultline command heals it and says so.
+   * (Healing those here too made the dashboard restart a SIGKILLed node while holding the lab's lock, so the
+   * user's next command — even `down` — was refused.)
    */
   async healDue(now = Date.now()): Promise<FaultRecord[]> {
     const healed: FaultRecord[] = [];
     for (const record of this.faults.list()) {
+      if (record.owner !== undefined) continue;
       const reason = orphanReason(record, now, isAlive);
       if (reason === undefined) continue;
       try {

@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { waitFor } from '../../support/wait-for.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { faultline, jsonOf } from '../../support/faultline-cli.js';
@@ -43,7 +44,9 @@ export async function startLab(options: { profile: string; portBase: number }): 
     gateways,
     cli,
     async down() {
-      await cli('down', '--purge');
+      // The state dir is how `down` finds the lab's processes: it is removed only once `down` succeeded (a
+      // refused `down` followed by removing the folder once left a whole lab running with nothing to find it by).
+      await waitFor('faultline down to succeed', async () => (await cli('down', '--purge')).code === 0, 120_000, 1000);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
