@@ -17,9 +17,4 @@ export class DashboardRequestError extends FaultlineError<'DASHBOARD_REQUEST_INV
   }
 }
 
-/** `dashboard serve --host` names an address other machines could reach, without --allow-remote. */
-export class DashboardHostNotLoopbackError extends FaultlineError<'DASHBOARD_HOST_NOT_LOOPBACK'> {
-  readonly code = 'DASHBOARD_HOST_NOT_LOOPBACK' as const;
-}
-
 export const isDashboardRequestError = (error: unknown): error is DashboardRequestError => error instanceof DashboardRequestError;

@@ -1,6 +1,4 @@
 // The dashboard (issue 7): a web page on loopback showing SLOs, the topology with live health and faults,
-// live charts with fault windows, experiment runs, and workshop controls. `faultline dashboard` runs it.
+// live charts with fault windows, experiment runs, and workshop controls. The process entry is main.ts; `faultline dashboard` runs it.
 export { startDashboardServer, type DashboardServer, type DashboardServerOptions } from './http/dashboard.server.js';
-export { isLoopbackHost } from './domain/request-guard.js';
-export { DashboardHostNotLoopbackError } from './dashboard.errors.js';
 export type { DashboardSnapshot } from './domain/snapshot.model.js';

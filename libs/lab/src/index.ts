@@ -30,4 +30,5 @@ export { APP_DATABASE, MONITOR_DATABASE } from './components/postgres/index.js';
 export { labSecret } from './lab-secret.js';
 export { readEdgeCacheStats, renderEdgeCacheMetrics, type EdgeCacheStats } from './components/nginx/edge-cache-stats.js';
 export { edgeFiles } from './components/nginx/nginx.config.js';
+export { dashboardProcessArgs } from './components/dashboard/dashboard.component.js';
 // --- end dashboard ---

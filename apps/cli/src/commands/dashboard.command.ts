@@ -1,9 +1,8 @@
+import { spawn } from 'node:child_process';
 import { InvalidArgumentError, type Command } from 'commander';
-import { isAlive, labSecret, readLabState, type LabPaths } from '#libs/lab';
+import { dashboardProcessArgs, isAlive, labSecret, readLabState, type LabPaths } from '#libs/lab';
 import { fixedPortOffsets, type Topology } from '#libs/topology';
-import { DashboardHostNotLoopbackError, isLoopbackHost, startDashboardServer } from '../../../dashboard/src/index.js';
 import { addStateDirOption, currentTopology, faultlineBin, pathsOf, printJson, type LabCommandOptions } from '../lab-options.js';
-import { untilStopSignal } from '../stop-signal.js';
 
 interface ServeOptions extends LabCommandOptions {
   host: string;
@@ -54,26 +53,26 @@ function runningDashboard(paths: LabPaths): { url: string } | { missing: string 
   return { url: `http://${component.host}:${component.port}/` };
 }
 
+/**
+ * Runs the dashboard process (apps/dashboard/src/main.js, as the lab does) in the foreground, passing it
+ * SIGINT/SIGTERM, and ends with its exit code; it checks its own arguments and says what is wrong.
+ */
 async function serve(options: ServeOptions, port: number): Promise<void> {
-  if (!isLoopbackHost(options.host) && !options.allowRemote) {
-    throw new DashboardHostNotLoopbackError(
-      `--host ${options.host} would let other machines reach the dashboard: it shows the lab's inner workings and, with the admin token, injects faults into it. ` +
-        'It listens on 127.0.0.1 unless you add --allow-remote (then only on a network you trust).',
-    );
-  }
-  const paths = pathsOf(options);
-  let server;
-  try {
-    server = await startDashboardServer({ paths, faultlineBin, host: options.host, port, allowRemote: options.allowRemote ?? false });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`cannot listen on ${options.host}:${port}: the address is in use (is the lab's dashboard already running? faultline dashboard); pick another with --port`);
-    throw error;
-  }
-  process.stdout.write(`faultline dashboard listening on ${server.url} (state dir ${paths.root})\n`);
-  await untilStopSignal();
-  await server.close();
-  process.exitCode = 0;
+  const args = dashboardProcessArgs(faultlineBin, { stateDir: pathsOf(options).root, host: options.host, port, allowRemote: options.allowRemote ?? false });
+  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const code = await new Promise<number>((resolve) => {
+    child.once('error', (error) => {
+      process.stderr.write(`faultline: cannot start the dashboard process: ${error.message}\n`);
+      resolve(2);
+    });
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)));
+  });
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
+  process.exitCode = code;
 }
 
 const hostOption = (command: Command): Command =>

@@ -6,7 +6,7 @@ import { runCommand } from '../../process/run-command.js';
 import { dashboardRunner } from './dashboard.component.js';
 
 describe('the dashboard component', () => {
-  it('runs `faultline dashboard serve` on its own loopback address with the lab\'s state dir, and stops on SIGTERM', () => {
+  it('runs the dashboard process (what `faultline dashboard serve` runs) on its own loopback address with the lab\'s state dir, and stops on SIGTERM', () => {
     const ctx = createLabContext({
       topology: loadProfile('full', { portBase: 22_000 }),
       paths: labPaths('/srv/my lab'),
@@ -17,7 +17,7 @@ describe('the dashboard component', () => {
     });
     expect(dashboardRunner.launch(ctx.component('dashboard'), ctx)).toEqual({
       command: process.execPath,
-      args: ['--max-semi-space-size=1', '/repo/bin/faultline.js', 'dashboard', 'serve', '--state-dir', '/srv/my lab', '--host', '127.0.0.1', '--port', '22002'],
+      args: ['--max-semi-space-size=1', '/repo/dist/apps/dashboard/src/main.js', '--state-dir', '/srv/my lab', '--host', '127.0.0.1', '--port', '22002'],
       stopSignal: 'SIGTERM',
     });
   });
