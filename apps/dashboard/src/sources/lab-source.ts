@@ -20,7 +20,7 @@ export class LabSource {
   async read(): Promise<LabReading> {
     const state = this.state();
     if (!state) return { state, status: undefined };
-    return { state, status: await labStatus({ paths: this.paths, faultlineBin: this.faultlineBin }) };
+    return { state, status: await labStatus({ paths: this.paths, faultlineBin: this.faultlineBin, recheckUnhealthy: false }) };
   }
 }
 
