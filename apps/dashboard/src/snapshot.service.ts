@@ -25,8 +25,10 @@ const failed = (error: unknown): Reading<never> => ({ value: null, error: messag
 
 /**
  * Builds the dashboard's snapshot from the lab's state and status, the fault ledger, Prometheus and the
- * run reports, about once a second, and at once when the fault ledger changes; subscribers (the SSE
- * stream) get each new one. Each source failing only blanks its own part.
+ * run reports, about once a second while a page watches (and at once when the fault ledger changes);
+ * subscribers (the SSE stream) get each new one. With nobody watching it builds one only when asked:
+ * a full build checks every component of the lab, and doing that every second for no one kept the
+ * lab's Postgres servers forking backends. Each source failing only blanks its own part.
  */
 export class SnapshotService {
   readonly runs: RunsSource;
@@ -44,6 +46,7 @@ export class SnapshotService {
   private ledgerTimer: NodeJS.Timeout | undefined;
   private ledgerPrint = '';
   private publishedAt = 0;
+  private builtAt = 0;
   private stopped = false;
 
   constructor(private readonly options: SnapshotServiceOptions) {
@@ -55,9 +58,15 @@ export class SnapshotService {
     this.ledgerPollMs = options.ledgerPollMs ?? 200;
   }
 
-  /** The latest snapshot, building one if there is none yet. */
+  /** The latest snapshot; a new one when the last full build is older than the interval (nobody was watching). */
   async snapshot(): Promise<DashboardSnapshot> {
-    return this.current ?? (await this.refresh());
+    if (this.current && Date.now() - this.builtAt < this.intervalMs) return this.current;
+    return this.refresh();
+  }
+
+  /** The active faults as the ledger has them now, without building a snapshot (for `/metrics`). */
+  activeFaults(): DashboardSnapshot['faults']['value']['active'] {
+    return buildSnapshot({ ...(this.last ?? this.emptyInput()), now: Date.now(), ledger: ok(this.ledger.read()) }).faults.value.active;
   }
 
   subscribe(listener: (snapshot: DashboardSnapshot) => void): () => void {
@@ -69,7 +78,7 @@ export class SnapshotService {
     this.stopped = false;
     const loop = async (): Promise<void> => {
       const started = Date.now();
-      await this.refresh();
+      if (this.listeners.size > 0) await this.refresh();
       if (!this.stopped) this.timer = setTimeout(() => void loop(), Math.max(0, this.intervalMs - (Date.now() - started)));
     };
     void loop();
@@ -112,18 +121,20 @@ export class SnapshotService {
 
   /** A snapshot that says what went wrong, when building one failed in a way no source caught: the page never goes blank. */
   private fallback(error: unknown): DashboardSnapshot {
-    return buildSnapshot({
-      now: Date.now(),
+    return buildSnapshot({ ...this.emptyInput(error), now: Date.now(), ledger: failed(error) });
+  }
+
+  private emptyInput(error: unknown = 'not read yet'): Omit<SnapshotInput, 'now' | 'ledger'> {
+    return {
       stateDir: this.options.paths.root,
       lab: failed(error),
       prometheusUrl: null,
       prometheusError: null,
-      ledger: failed(error),
       slos: { value: null, error: messageOf(error) },
       charts: failed(error),
       chartRangeSeconds: this.charts.rangeSeconds,
       runs: failed(error),
-    });
+    };
   }
 
   private publish(snapshot: DashboardSnapshot): void {
@@ -144,6 +155,7 @@ export class SnapshotService {
 
   private async build(): Promise<DashboardSnapshot> {
     const now = Date.now();
+    this.builtAt = now;
     let lab: Reading<LabReading>;
     try {
       lab = ok(await this.lab.read());

@@ -15,4 +15,6 @@ export interface HealthCheck {
   /** The key in the report's `checks` and the `check` label of `health_check_up`. */
   readonly name: string;
   run(context: HealthCheckContext): Promise<HealthDetails | void>;
+  /** Releases what the check keeps open between runs (a probe connection), when the app shuts down. */
+  close?(): Promise<void>;
 }

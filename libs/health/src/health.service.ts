@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import type { HealthCheck } from './health-check.js';
 import type { HealthReport } from './health-report.js';
@@ -7,7 +7,7 @@ import { runHealthChecks } from './run-health-checks.js';
 
 /** Runs the instance's checks and mirrors each outcome in `health_check_up{check}`. */
 @Injectable()
-export class HealthService {
+export class HealthService implements OnApplicationShutdown {
   private readonly up: Gauge<'check'>;
 
   constructor(
@@ -21,6 +21,10 @@ export class HealthService {
       labelNames: ['check'],
       registers: [registry],
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.checks.map((check) => check.close?.()));
   }
 
   async readiness(): Promise<HealthReport> {

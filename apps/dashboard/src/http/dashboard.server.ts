@@ -81,7 +81,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       }
     }
     reply.type('text/plain; version=0.0.4; charset=utf-8');
-    return renderEdgeCacheMetrics(edges) + renderFaultMetrics((await snapshots.snapshot()).faults.value.active);
+    return renderEdgeCacheMetrics(edges) + renderFaultMetrics(snapshots.activeFaults());
   });
 
   app.get('/api/state', async () => snapshots.snapshot());

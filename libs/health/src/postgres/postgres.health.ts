@@ -18,49 +18,102 @@ const NODE_BUDGET_SHARE = 0.8;
 
 /**
  * One check per shard, `postgres:shard<id>`: ok when at least one node answers a query (reads can
- * be served); every node's answer and role is reported. Each probe opens its own connection and
- * closes it: a pooled connection could be stale after a failover or hang behind a partition,
- * and the probe must say whether the node can be reached now.
+ * be served); every node's answer and role is reported. Each node keeps one probe connection open:
+ * opening one per check cost a Postgres backend fork each time, and with every app checked every
+ * second that churn alone kept a 2-core machine busy. A probe connection that fails is dropped and the
+ * node asked again on a fresh one, so a connection made stale by a restart or failover never makes a
+ * reachable node look down, and a node behind a partition still times out.
  */
 export function postgresHealthChecks(shards: readonly ShardConfig[]): HealthCheck[] {
-  return shards.map((shard) => ({
-    name: `postgres:shard${shard.id}`,
-    async run(context: HealthCheckContext) {
-      const budgetMs = Math.max(1, Math.floor(context.timeoutMs * NODE_BUDGET_SHARE));
-      const probes = await Promise.all(shard.nodes.map((node) => probeNode(node, budgetMs, context.signal)));
-      const nodes = Object.fromEntries(shard.nodes.map((node, index) => [node.name, probes[index]!]));
-      if (!probes.some((probe) => probe.ok)) {
-        const reasons = [...new Set(probes.map((probe) => (probe.ok ? '' : probe.error)))].join('; ');
-        throw new DependencyUnavailableError(`no node of shard ${shard.id} answered (${reasons})`, { nodes });
-      }
-      return { nodes };
-    },
-  }));
+  return shards.map((shard) => {
+    const probes = shard.nodes.map((node) => new NodeProber(node));
+    return {
+      name: `postgres:shard${shard.id}`,
+      async run(context: HealthCheckContext) {
+        const budgetMs = Math.max(1, Math.floor(context.timeoutMs * NODE_BUDGET_SHARE));
+        const answers = await Promise.all(probes.map((prober) => prober.probe(budgetMs, context.signal)));
+        const nodes = Object.fromEntries(shard.nodes.map((node, index) => [node.name, answers[index]!]));
+        if (!answers.some((probe) => probe.ok)) {
+          const reasons = [...new Set(answers.map((probe) => (probe.ok ? '' : probe.error)))].join('; ');
+          throw new DependencyUnavailableError(`no node of shard ${shard.id} answered (${reasons})`, { nodes });
+        }
+        return { nodes };
+      },
+      async close() {
+        await Promise.all(probes.map((prober) => prober.close()));
+      },
+    };
+  });
 }
 
-export async function probeNode(node: ShardNodeConfig, timeoutMs: number, signal: AbortSignal): Promise<NodeProbe> {
-  const started = performance.now();
-  const latencyMs = () => Math.round((performance.now() - started) * 100) / 100;
-  const client = new pg.Client({
-    connectionString: node.url,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    application_name: 'faultline-health',
-  });
-  // A socket error after the probe settled must not become an unhandled 'error' event.
-  client.on('error', () => undefined);
-  const abort = () => void client.end().catch(() => undefined);
-  signal.addEventListener('abort', abort, { once: true });
-  try {
-    await client.connect();
-    const result = await client.query<{ in_recovery: boolean }>('SELECT pg_is_in_recovery() AS in_recovery');
-    return { ok: true, latencyMs: latencyMs(), role: result.rows[0]?.in_recovery ? 'standby' : 'primary' };
-  } catch (error) {
-    return { ok: false, latencyMs: latencyMs(), error: describeError(error).message };
-  } finally {
-    signal.removeEventListener('abort', abort);
+const ROLE_QUERY = 'SELECT pg_is_in_recovery() AS in_recovery';
+
+/** A node's probe connection: kept between checks, replaced when it fails. */
+export class NodeProber {
+  private client: pg.Client | undefined;
+
+  constructor(private readonly node: ShardNodeConfig) {}
+
+  async probe(timeoutMs: number, signal: AbortSignal): Promise<NodeProbe> {
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    const latencyMs = () => Math.round(elapsed() * 100) / 100;
+    const kept = this.client;
+    if (kept) {
+      try {
+        return { ok: true, latencyMs: latencyMs(), role: await this.askRole(kept, timeoutMs, signal) };
+      } catch (error) {
+        this.drop(kept);
+        // Out of time (a hung node): that is the answer. Otherwise the connection may just be stale.
+        if (elapsed() >= timeoutMs || signal.aborted) return { ok: false, latencyMs: latencyMs(), error: describeError(error).message };
+      }
+    }
+    const remainingMs = Math.max(1, Math.floor(timeoutMs - elapsed()));
+    const client = new pg.Client({ connectionString: this.node.url, connectionTimeoutMillis: remainingMs, application_name: 'faultline-health' });
+    // A socket error after the probe settled must not become an unhandled 'error' event; the client is replaced.
+    client.on('error', () => this.drop(client));
+    const abort = () => this.drop(client);
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      await client.connect();
+      const role = await this.askRole(client, Math.max(1, Math.floor(timeoutMs - elapsed())), signal);
+      if (signal.aborted) throw signal.reason;
+      this.client = client;
+      return { ok: true, latencyMs: latencyMs(), role };
+    } catch (error) {
+      this.drop(client);
+      return { ok: false, latencyMs: latencyMs(), error: describeError(error).message };
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async askRole(client: pg.Client, timeoutMs: number, signal: AbortSignal): Promise<'primary' | 'standby'> {
+    if (signal.aborted) throw signal.reason;
+    const result = await client.query<{ in_recovery: boolean }>({ text: ROLE_QUERY, query_timeout: timeoutMs } as pg.QueryConfig);
+    return result.rows[0]?.in_recovery ? 'standby' : 'primary';
+  }
+
+  private drop(client: pg.Client): void {
+    if (this.client === client) this.client = undefined;
     // Not awaited: end() waits for the server's goodbye, which a partitioned node never sends;
-    // pg destroys the socket itself when the connection is dead or a query hangs.
+    // pg destroys the socket itself when the connection is dead.
     void client.end().catch(() => undefined);
+  }
+}
+
+/** One probe on a fresh connection (for callers without a check of their own). */
+export async function probeNode(node: ShardNodeConfig, timeoutMs: number, signal: AbortSignal): Promise<NodeProbe> {
+  const prober = new NodeProber(node);
+  try {
+    return await prober.probe(timeoutMs, signal);
+  } finally {
+    await prober.close();
   }
 }
