@@ -5,7 +5,7 @@ import { labContextFor } from './lab-up.js';
 import type { LabPaths } from './lab-paths.js';
 import { silentProgress, type LabProgress } from './lab-progress.js';
 import { readLabState, writeLabState, type LabState, type RecordedProcess } from './lab-state.js';
-import { acquireLabLock } from './process/lab-lock.js';
+import { LAB_LOCK_PATIENCE_MS, waitForLabLock, waitingFor } from './process/lab-lock.js';
 import { isAlive, type ProcessIdentity } from './process/process-identity.js';
 import { stopProcessGroup, waitForExit } from './process/stop-process-group.js';
 import { startComponent } from './start-component.js';
@@ -158,7 +158,7 @@ export async function restartComponent(
   const state = runningLabState(paths);
   const { component, process: recorded } = processOf(state, componentId);
   if (isAlive(recorded)) return { restarted: false };
-  const release = acquireLabLock(paths.root, `restart ${componentId}`);
+  const release = await waitForLabLock(paths.root, `restart ${componentId}`, { timeoutMs: LAB_LOCK_PATIENCE_MS, onWait: waitingFor((options.progress ?? silentProgress)) });
   try {
     const ctx = labContextFor(state.topology, paths, options.faultlineBin);
     await startComponent(component, ctx, paths, options.progress ?? silentProgress, (identity) => {

@@ -3,7 +3,7 @@ import type { Component, Topology } from '#libs/topology';
 import type { LabPaths } from './lab-paths.js';
 import type { LabProgress } from './lab-progress.js';
 import { readLabState, writeLabState, type LabState } from './lab-state.js';
-import { acquireLabLock } from './process/lab-lock.js';
+import { LAB_LOCK_PATIENCE_MS, waitForLabLock, waitingFor } from './process/lab-lock.js';
 import { stopProcessGroup } from './process/stop-process-group.js';
 import { tcpOpen } from './readiness/tcp-exchange.js';
 import { startWaves, withPostgresOrder } from './start-waves.js';
@@ -82,7 +82,7 @@ export async function labDown(options: { paths: LabPaths; purge?: boolean; progr
   const startedAt = Date.now();
   const { paths } = options;
   if (!existsSync(paths.root)) return { wasRunning: false, stopped: 0, purged: false, stillListening: [], durationMs: 0 };
-  const release = acquireLabLock(paths.root, 'faultline down');
+  const release = await waitForLabLock(paths.root, 'faultline down', { timeoutMs: LAB_LOCK_PATIENCE_MS, onWait: waitingFor(options.progress) });
   let purged = false;
   try {
     const state = readLabState(paths);

@@ -8,7 +8,7 @@ import type { LabPaths } from './lab-paths.js';
 import type { LabProgress } from './lab-progress.js';
 import { liveProcesses, readLabState, writeLabState, type LabState, type RecordedProcess } from './lab-state.js';
 import { stopLab } from './lab-down.js';
-import { acquireLabLock } from './process/lab-lock.js';
+import { LAB_LOCK_PATIENCE_MS, waitForLabLock, waitingFor } from './process/lab-lock.js';
 import { isAlive } from './process/process-identity.js';
 import { isRunningAsRoot } from './process/as-user.js';
 import { runCommand } from './process/run-command.js';
@@ -68,7 +68,7 @@ export function labContextFor(topology: Topology, paths: LabPaths, faultlineBin:
 export async function labUp(options: UpOptions): Promise<UpResult> {
   const { topology, paths, progress } = options;
   const startedAt = Date.now();
-  const release = acquireLabLock(paths.root, 'faultline up');
+  const release = await waitForLabLock(paths.root, 'faultline up', { timeoutMs: LAB_LOCK_PATIENCE_MS, onWait: waitingFor(progress) });
   try {
     const existing = readLabState(paths);
     if (existing && liveProcesses(existing).length > 0) {
