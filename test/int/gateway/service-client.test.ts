@@ -12,16 +12,22 @@ import { probeRealServers, realServers } from '../apps/support/services.js';
 
 const available = await probeRealServers();
 
-/** Answers Nest's NATS request packets (`{ pattern, data, id }`) the way a Nest microservice does. */
-function respond(nats: NatsConnection, subject: string, answer: (data: unknown, index: number) => unknown | undefined): Subscription {
+/**
+ * Answers Nest's NATS request packets (`{ pattern, data, id }`) the way a Nest microservice does. Resolves once
+ * the server has the subscription: requests come over another connection, and one sent before the server saw
+ * this SUB would get "no responders" at once.
+ */
+async function respond(nats: NatsConnection, subject: string, answer: (data: unknown, index: number) => unknown | undefined): Promise<Subscription> {
   let index = 0;
-  return nats.subscribe(subject, {
+  const subscription = nats.subscribe(subject, {
     callback: (_error, message) => {
       const packet = message.json<{ id: string; data: unknown }>();
       const response = answer(packet.data, index++);
       if (response !== undefined) message.respond(JSON.stringify({ id: packet.id, response, isDisposed: true }));
     },
   });
+  await nats.flush();
+  return subscription;
 }
 
 // The gateway's transport (one shared reply subscription) and Nest's own ClientNats (an inbox per request)
@@ -60,7 +66,7 @@ describeWithServers(available, ['nats'])('ServiceClient over a real NATS server'
 
     it("returns the reply's value and raises a service's refusal with its code", async () => {
       const name = service();
-      const subscription = respond(nats, `${name}.echo`, (data) =>
+      const subscription = await respond(nats, `${name}.echo`, (data) =>
         (data as { fail?: boolean }).fail ? { ok: false, error: { code: 'EMAIL_TAKEN', message: 'taken' } } : { ok: true, value: data },
       );
       const calls = client();
@@ -73,14 +79,14 @@ describeWithServers(available, ['nats'])('ServiceClient over a real NATS server'
     it('retries an attempt that timed out, and the retry answers', async () => {
       const name = service();
       // The first request is swallowed, as by an instance that died holding it.
-      const subscription = respond(nats, `${name}.op`, (data, index) => (index === 0 ? undefined : { ok: true, value: data }));
+      const subscription = await respond(nats, `${name}.op`, (data, index) => (index === 0 ? undefined : { ok: true, value: data }));
       await expect(client().call(`${name}.op`, 7)).resolves.toBe(7);
       subscription.unsubscribe();
     });
 
     it('gives up within its deadline when the service holds requests without answering', async () => {
       const name = service();
-      const subscription = respond(nats, `${name}.op`, () => undefined);
+      const subscription = await respond(nats, `${name}.op`, () => undefined);
       const started = Date.now();
       const error = await client({ failureThreshold: 10 }).call(`${name}.op`, 1).catch((caught: unknown) => caught);
       const elapsedMs = Date.now() - started;
@@ -105,7 +111,7 @@ describeWithServers(available, ['nats'])('ServiceClient over a real NATS server'
       expect(isCircuitOpenError(fast) && fast.code).toBe('CIRCUIT_OPEN');
       expect(isCircuitOpenError(fast) && fast.retryAfterSeconds).toBe(1);
 
-      const subscription = respond(nats, `${name}.op`, (data) => ({ ok: true, value: data }));
+      const subscription = await respond(nats, `${name}.op`, (data) => ({ ok: true, value: data }));
       // The circuit lets a probe through after openMs; awaited by retrying rather than sleeping a fixed time.
       const deadline = Date.now() + 5_000;
       let value: unknown;
@@ -127,6 +133,7 @@ describeWithServers(available, ['nats'])('ServiceClient over a real NATS server'
           message.respond(JSON.stringify({ id, status: 'error', err: 'There is no matching message handler defined in the remote service.', isDisposed: true }));
         },
       });
+      await nats.flush();
       const error = await client({ failureThreshold: 10 }).call(`${name}.op`, 1).catch((caught: unknown) => caught);
       expect(isServiceUnavailableError(error)).toBe(true);
       subscription.unsubscribe();
@@ -134,7 +141,7 @@ describeWithServers(available, ['nats'])('ServiceClient over a real NATS server'
 
     it('treats a malformed reply as unavailable rather than trusting it', async () => {
       const name = service();
-      const subscription = respond(nats, `${name}.op`, () => ({ status: 'fine' }));
+      const subscription = await respond(nats, `${name}.op`, () => ({ status: 'fine' }));
       const error = await client().call(`${name}.op`, 1).catch((caught: unknown) => caught);
       expect(isServiceUnavailableError(error)).toBe(true);
       subscription.unsubscribe();
