@@ -10,7 +10,12 @@ import type { RecordedProcess } from './lab-state.js';
 import { isAlive } from './process/process-identity.js';
 import { spawnDetached } from './process/spawn-detached.js';
 
-export const readyTimeoutMs = (c: Component): number => (c.kind === 'postgres' || c.kind === 'postgres-monitor' ? 90_000 : 30_000);
+/**
+ * How long a component may take to become healthy. Postgres nodes wait for the monitor. The apps start ten at
+ * once on the full lab: importing one costs 1.4–2.3 s of CPU here (measured), so on 2 busy cores the last of them
+ * listened only 30–31 s after its spawn (measured on 2026-11-27, three `up`s in a row failed at a 30 s limit).
+ */
+export const readyTimeoutMs = (c: Component): number => (c.kind === 'postgres' || c.kind === 'postgres-monitor' ? 90_000 : 60_000);
 
 const logTail = (file: string): string => {
   try {
