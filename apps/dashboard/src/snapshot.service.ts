@@ -1,5 +1,6 @@
 import type { LabPaths } from '#libs/lab';
 import { buildSnapshot, type Reading, type SnapshotInput } from './domain/build-snapshot.js';
+import { activeFaultOf } from './domain/fault-windows.js';
 import type { DashboardSnapshot, RunView } from './domain/snapshot.model.js';
 import { ChartSource } from './sources/chart-source.js';
 import { LabSource, prometheusUrlOf, sloTimeScaleOf, type LabReading } from './sources/lab-source.js';
@@ -66,7 +67,7 @@ export class SnapshotService {
 
   /** The active faults as the ledger has them now, without building a snapshot (for `/metrics`). */
   activeFaults(): DashboardSnapshot['faults']['value']['active'] {
-    return buildSnapshot({ ...(this.last ?? this.emptyInput()), now: Date.now(), ledger: ok(this.ledger.read()) }).faults.value.active;
+    return this.ledger.active().map(activeFaultOf);
   }
 
   subscribe(listener: (snapshot: DashboardSnapshot) => void): () => void {
@@ -124,7 +125,7 @@ export class SnapshotService {
     return buildSnapshot({ ...this.emptyInput(error), now: Date.now(), ledger: failed(error) });
   }
 
-  private emptyInput(error: unknown = 'not read yet'): Omit<SnapshotInput, 'now' | 'ledger'> {
+  private emptyInput(error: unknown): Omit<SnapshotInput, 'now' | 'ledger'> {
     return {
       stateDir: this.options.paths.root,
       lab: failed(error),
