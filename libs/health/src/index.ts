@@ -22,5 +22,5 @@ export { NatsClientModule } from './nats/nats-client.module.js';
 export { ResilientNatsServer } from './nats/resilient-nats.server.js';
 export { NatsServerModule, type NatsServerSettings } from './nats/nats-server.module.js';
 export { natsHealthCheck } from './nats/nats.health.js';
-export { postgresHealthChecks, probeNode, type NodeProbe } from './postgres/postgres.health.js';
+export { postgresHealthChecks, type NodeProbe } from './postgres/postgres.health.js';
 export { createNatsPingController, type PingReply } from './nats/nats-ping.controller.js';

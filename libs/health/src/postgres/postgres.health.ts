@@ -107,13 +107,3 @@ export class NodeProber {
     void client.end().catch(() => undefined);
   }
 }
-
-/** One probe on a fresh connection (for callers without a check of their own). */
-export async function probeNode(node: ShardNodeConfig, timeoutMs: number, signal: AbortSignal): Promise<NodeProbe> {
-  const prober = new NodeProber(node);
-  try {
-    return await prober.probe(timeoutMs, signal);
-  } finally {
-    await prober.close();
-  }
-}
