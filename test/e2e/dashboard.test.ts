@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { loadSlos, SHIPPED_SLO_DIR } from '#libs/slo';
 import { faultlineBin, jsonOf, repoRoot } from '../support/faultline-cli.js';
+import { waitFor } from '../support/wait-for.js';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
 import { startLab, type RunningLab } from './support/running-lab.js';
 
@@ -211,4 +212,20 @@ describe('the dashboard with no lab, in Chromium', () => {
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 20_000);
+
+  it('leaves no dashboard process behind when `faultline dashboard serve` itself is SIGKILLed', async () => {
+    const cli = spawn(process.execPath, [faultlineBin, 'dashboard', 'serve', '--state-dir', stateDir, '--port', '0'], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => cli.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening on') && resolve()));
+    const children = readFileSync(`/proc/${cli.pid!}/task/${cli.pid!}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    expect(children).toHaveLength(1);
+    const running = (pid: number): boolean => {
+      try {
+        return !/^[ZX]$/.test(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0]!);
+      } catch {
+        return false;
+      }
+    };
+    cli.kill('SIGKILL');
+    await waitFor('the dashboard process to end after its CLI was SIGKILLed', () => !running(children[0]!), 10_000);
+  }, 30_000);
 });

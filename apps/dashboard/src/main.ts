@@ -50,3 +50,6 @@ const onSignal = (): void => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// Run by `faultline dashboard serve|--foreground` (an IPC channel to it): stop when that command is gone, even
+// after a SIGKILL, rather than keep its port as an orphan. The lab starts this process without a channel.
+if (process.send) process.once('disconnect', onSignal);

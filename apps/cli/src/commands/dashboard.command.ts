@@ -59,7 +59,8 @@ function runningDashboard(paths: LabPaths): { url: string } | { missing: string 
  */
 async function serve(options: ServeOptions, port: number): Promise<void> {
   const args = dashboardProcessArgs(faultlineBin, { stateDir: pathsOf(options).root, host: options.host, port, allowRemote: options.allowRemote ?? false });
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  // The IPC channel closes when this process dies in any way (even SIGKILL): the child then stops too.
+  const child = spawn(process.execPath, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
