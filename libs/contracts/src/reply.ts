@@ -12,6 +12,8 @@ export const SERVICE_ERROR_CODES = [
   'FORBIDDEN',
   'CONFLICT',
   'UNAVAILABLE',
+  /** The caller's deadline (REQUEST_DEADLINE_HEADER) passed before the service could answer: nothing was done after it. */
+  'DEADLINE_EXCEEDED',
   'INTERNAL',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];

@@ -1,6 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-export type HandlerOutcome = 'ok' | 'refused' | 'invalid' | 'error';
+export type HandlerOutcome = 'ok' | 'refused' | 'invalid' | 'error' | 'expired';
 
 /** Rate, errors and latency per message handler: `faultline_messages_handled_total`, `…_duration_seconds`. */
 export class MessageMetrics {
@@ -10,7 +10,7 @@ export class MessageMetrics {
   constructor(registry: Registry) {
     this.handled = new Counter({
       name: 'faultline_messages_handled_total',
-      help: 'Requests handled per NATS pattern and outcome (refused: a domain error such as EMAIL_TAKEN; invalid: the message failed validation).',
+      help: 'Requests handled per NATS pattern and outcome (refused: a domain error such as EMAIL_TAKEN; invalid: the message failed validation; expired: the caller\'s deadline passed first).',
       labelNames: ['pattern', 'outcome'],
       registers: [registry],
     });

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { MessageMetrics } from './message-metrics.js';
-import { serveMessage } from './serve-message.js';
+import { deadlineOf, serveMessage } from './serve-message.js';
 
 class TakenError extends FaultlineError<'EMAIL_TAKEN'> {
   readonly code = 'EMAIL_TAKEN' as const;
@@ -56,5 +56,57 @@ describe('serveMessage', () => {
     });
     expect(reply).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
     expect(await count('error')).toBe(1);
+  });
+});
+
+describe('serveMessage with the caller\'s deadline', () => {
+  it('skips a request whose deadline has passed: DEADLINE_EXCEEDED, counted as expired, the handler never called', async () => {
+    const { deps, count } = setup();
+    let called = false;
+    const reply = await serveMessage({ ...deps, now: () => 10_000 }, 'user.test', schema, { email: 'a@b.org' }, async () => (called = true), 9_999);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(called).toBe(false);
+    expect(await count('expired')).toBe(1);
+  });
+
+  it('gives the handler a signal that aborts when the deadline passes, and answers DEADLINE_EXCEEDED for the work it interrupted', async () => {
+    const { deps, count } = setup();
+    const reply = await serveMessage(deps, 'user.test', schema, { email: 'a@b.org' }, ({ email }, { signal }) => {
+      expect(signal?.aborted).toBe(false);
+      // Work that waits until it is told the caller left (a queue, a retry's backoff).
+      return new Promise<string>((_resolve, reject) => signal!.addEventListener('abort', () => reject(signal!.reason), { once: true })).then(() => email);
+    }, Date.now() + 50);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(await count('expired')).toBe(1);
+  });
+
+  it('still answers a domain error that happened after the deadline as that error', async () => {
+    const { deps } = setup();
+    const reply = await serveMessage(deps, 'user.test', schema, { email: 'a@b.org' }, async (_m, { signal }) => {
+      await new Promise((resolve) => signal!.addEventListener('abort', resolve, { once: true }));
+      throw new TakenError('taken');
+    }, Date.now() + 20);
+    expect(reply).toEqual({ ok: false, error: { code: 'EMAIL_TAKEN', message: 'taken' } });
+  });
+
+  it('gives no signal to a request without a deadline', async () => {
+    const { deps } = setup();
+    const reply = await serveMessage(deps, 'user.test', schema, { email: 'a@b.org' }, async (_m, context) => context.signal === undefined);
+    expect(reply).toEqual({ ok: true, value: true });
+  });
+});
+
+describe('deadlineOf', () => {
+  const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? '' });
+
+  it('reads the Faultline-Deadline header as milliseconds since the epoch', () => {
+    expect(deadlineOf(headers({ 'Faultline-Deadline': '1790000000000' }))).toBe(1_790_000_000_000);
+  });
+
+  it('ignores a missing, empty or malformed header', () => {
+    expect(deadlineOf(undefined)).toBeUndefined();
+    expect(deadlineOf(headers({}))).toBeUndefined();
+    expect(deadlineOf(headers({ 'Faultline-Deadline': 'soon' }))).toBeUndefined();
+    expect(deadlineOf(headers({ 'Faultline-Deadline': '-5' }))).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
 import { afterEach, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ClientNats } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
+import { NatsRequestTransport } from '../../../apps/gateway/src/services/nats-request.transport.js';
 import { createUserApp } from '../../../apps/user/src/user.app.js';
 import { describeAppContract } from './support/app-contract.js';
 import { boot, describeWithServers, realEndpoints, type RunningApp } from './support/app-under-test.js';
@@ -47,5 +50,31 @@ describeWithServers(available, ['postgres', 'redis', 'nats'])('user while NATS c
     relay = await startTcpRelay(port, realServers.nats.port);
     await waitFor('the user service to reconnect to NATS', async () => (await running.get('/health')).status === 200);
     expect(await firstValueFrom(client.send('user.ping', {}).pipe(timeout(2_000)))).toEqual(reply);
+  });
+});
+
+describeWithServers(available, ['postgres', 'redis', 'nats'])("user and its callers' deadlines", () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  it("skips a registration whose caller's deadline passed (DEADLINE_EXCEEDED, nobody registered) and serves one still awaited", async () => {
+    const running = await boot('user', createUserApp, realEndpoints);
+    cleanup.push(() => running.close());
+    const nats: NatsConnection = await connect({ servers: realServers.nats.url });
+    cleanup.push(() => nats.close());
+    // The gateway's own transport: the deadline travels as a NATS header.
+    const transport = new NatsRequestTransport(async () => nats, { timeoutMs: 10_000 });
+    const call = (pattern: string, data: unknown, deadline?: number) => firstValueFrom(transport.send(pattern, data, deadline));
+    await waitFor('the user service to serve user.ping', async () => (await call('user.ping', {}).then(() => true, () => false)), 20_000, 200);
+
+    const late = { email: `late-${randomUUID()}@example.org`, password: 'a long enough password', name: 'Late', requestId: randomUUID() };
+    expect(await call('user.register', late, Date.now() - 1)).toMatchObject({ ok: false, error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(await call('user.authenticate', { email: late.email, password: late.password })).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } });
+
+    const awaited = { ...late, email: `awaited-${randomUUID()}@example.org`, requestId: randomUUID() };
+    expect(await call('user.register', awaited, Date.now() + 10_000)).toMatchObject({ ok: true, value: { userId: expect.any(String) } });
+    expect(await call('user.authenticate', { email: awaited.email, password: awaited.password }, Date.now() + 10_000)).toMatchObject({ ok: true });
   });
 });

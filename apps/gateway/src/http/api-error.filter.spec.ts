@@ -12,6 +12,7 @@ describe('translateError', () => {
     ['CONFLICT', 409],
     ['VALIDATION_FAILED', 400],
     ['UNAVAILABLE', 503],
+    ['DEADLINE_EXCEEDED', 503],
     ['INTERNAL', 500],
   ] as const)('answers a service refusal %s with %i', (code, status) => {
     expect(translateError(new ServiceRefusedError(code, 'no')).status).toBe(status);

@@ -14,6 +14,8 @@ const statusOfServiceCode: Readonly<Record<ServiceErrorCode, number>> = {
   EMAIL_TAKEN: 409,
   CONFLICT: 409,
   UNAVAILABLE: 503,
+  // Only when the answer beat the gateway's own timeout by a hair: the same as no answer.
+  DEADLINE_EXCEEDED: 503,
   INTERNAL: 500,
 };
 

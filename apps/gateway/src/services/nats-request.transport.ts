@@ -1,4 +1,5 @@
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { REQUEST_DEADLINE_HEADER } from '#libs/contracts';
 import { defer, type Observable } from 'rxjs';
 import type { ServiceTransport } from './service-client.js';
 
@@ -50,14 +51,21 @@ export class NatsRequestTransport implements ServiceTransport {
     private readonly options: NatsRequestTransportOptions,
   ) {}
 
-  send(pattern: string, data: unknown): Observable<unknown> {
+  send(pattern: string, data: unknown, deadline?: number): Observable<unknown> {
     return defer(async () => {
       const connection = await this.connect();
       const id = this.idPrefix + (this.nextId++).toString(36);
-      const message = await connection.request(pattern, JSON.stringify({ pattern, data, id }), { timeout: this.options.timeoutMs });
+      const options = { timeout: this.options.timeoutMs, ...(deadline !== undefined && { headers: deadlineHeaders(deadline) }) };
+      const message = await connection.request(pattern, JSON.stringify({ pattern, data, id }), options);
       const reply = message.json<NestReplyPacket>();
       if (reply.err !== undefined && reply.err !== null) throw new ServiceTransportError(pattern, reply.err);
       return reply.response;
     });
   }
 }
+
+const deadlineHeaders = (deadline: number) => {
+  const result = headers();
+  result.set(REQUEST_DEADLINE_HEADER, String(Math.round(deadline)));
+  return result;
+};

@@ -8,16 +8,18 @@ import { ServiceClient, type ServiceTransport } from './service-client.js';
 /** A transport whose answers are scripted per request: the NATS behaviour is covered by test/int/gateway. */
 class ScriptedTransport implements ServiceTransport {
   sent = 0;
+  readonly deadlines: (number | undefined)[] = [];
   constructor(private readonly answers: readonly (() => Observable<unknown>)[]) {}
-  send(): Observable<unknown> {
+  send(_pattern: string, _data: unknown, deadline?: number): Observable<unknown> {
     const answer = this.answers[Math.min(this.sent, this.answers.length - 1)]!;
     this.sent++;
+    this.deadlines.push(deadline);
     return answer();
   }
 }
 
-const client = (transport: ServiceTransport) =>
-  new ServiceClient(transport, new ServiceCallMetrics(new Registry()), { attemptTimeoutMs: 20, maxAttempts: 2, failureThreshold: 1, openMs: 60_000 });
+const client = (transport: ServiceTransport, failureThreshold = 1) =>
+  new ServiceClient(transport, new ServiceCallMetrics(new Registry()), { attemptTimeoutMs: 20, maxAttempts: 2, failureThreshold, openMs: 60_000 });
 
 describe('ServiceClient and its circuit breaker', () => {
   it('refuses with CIRCUIT_OPEN, without sending, while the circuit is open', async () => {
@@ -45,5 +47,30 @@ describe('ServiceClient and its circuit breaker', () => {
 
   it("returns the reply's value once the service answers", async () => {
     await expect(client(new ScriptedTransport([() => of({ ok: true, value: 7 })])).call('user.get', {})).resolves.toBe(7);
+  });
+});
+
+describe("ServiceClient and the services' deadlines", () => {
+  it("sends each attempt with its own deadline: when this attempt's timeout ends", async () => {
+    const transport = new ScriptedTransport([() => NEVER, () => of({ ok: true, value: 1 })]);
+    const before = Date.now();
+    await client(transport, 5).call('user.get', {});
+    const [first, second] = transport.deadlines;
+    expect(first).toBeGreaterThanOrEqual(before + 20);
+    expect(first).toBeLessThanOrEqual(Date.now());
+    expect(second).toBeGreaterThanOrEqual(first! + 20);
+  });
+
+  it("retries a service's DEADLINE_EXCEEDED answer like a timeout, and counts it against the circuit", async () => {
+    const late = { ok: false, error: { code: 'DEADLINE_EXCEEDED', message: 'user.get: the deadline passed' } };
+    const retried = new ScriptedTransport([() => of(late), () => of({ ok: true, value: 2 })]);
+    await expect(client(retried, 5).call('user.get', {})).resolves.toBe(2);
+    expect(retried.sent).toBe(2);
+
+    const alwaysLate = new ScriptedTransport([() => of(late)]);
+    const calls = client(alwaysLate, 1);
+    const error = await calls.call('user.get', {}).catch((caught: unknown) => caught);
+    expect(isServiceUnavailableError(error) && error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(isCircuitOpenError(await calls.call('user.get', {}).catch((caught: unknown) => caught))).toBe(true);
   });
 });

@@ -6,9 +6,13 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { RetryBudget } from './retry-budget.js';
 import type { ServiceCallMetrics } from './service-call.metrics.js';
 
-/** What the client needs of a transport: Nest's `ClientNats` (any `ClientProxy`) has it. */
+/**
+ * What the client needs of a transport: Nest's `ClientNats` (any `ClientProxy`) has it. `deadline`
+ * (milliseconds since the epoch) is when the caller stops waiting; a transport that can carries it to the
+ * service (REQUEST_DEADLINE_HEADER), which then skips work nobody waits for.
+ */
 export interface ServiceTransport {
-  send(pattern: string, data: unknown): Observable<unknown>;
+  send(pattern: string, data: unknown, deadline?: number): Observable<unknown>;
 }
 
 export interface ServiceClientOptions {
@@ -69,16 +73,24 @@ export class ServiceClient {
       }
       let answer: unknown;
       try {
-        answer = await firstValueFrom(this.transport.send(pattern, payload).pipe(timeout(this.options.attemptTimeoutMs)));
+        const deadline = Date.now() + this.options.attemptTimeoutMs;
+        answer = await firstValueFrom(this.transport.send(pattern, payload, deadline).pipe(timeout(this.options.attemptTimeoutMs)));
       } catch (error) {
         lastError = error;
         breaker.onFailure();
         this.metrics.circuitState(service, breaker.state);
         continue;
       }
+      const reply = serviceReplySchema.safeParse(answer);
+      if (reply.success && !reply.data.ok && reply.data.error.code === 'DEADLINE_EXCEEDED') {
+        // The service got to the request after this attempt's deadline: as good as no answer (a timeout).
+        lastError = new ServiceDeadlineExceededError(pattern, reply.data.error.message);
+        breaker.onFailure();
+        this.metrics.circuitState(service, breaker.state);
+        continue;
+      }
       breaker.onSuccess();
       this.metrics.circuitState(service, breaker.state);
-      const reply = serviceReplySchema.safeParse(answer);
       if (!reply.success) {
         this.metrics.observe(pattern, 'error', elapsed());
         throw new ServiceUnavailableError(`the ${service} service answered ${pattern} with an invalid reply`, 1, { cause: reply.error });
@@ -101,6 +113,17 @@ export class ServiceClient {
       this.breakers.set(service, breaker);
     }
     return breaker;
+  }
+}
+
+/** A service's DEADLINE_EXCEEDED answer: counted and retried like a timeout. */
+class ServiceDeadlineExceededError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(
+    readonly pattern: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 

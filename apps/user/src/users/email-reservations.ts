@@ -29,9 +29,10 @@ export class EmailReservations {
    * Reserves `email` for `userId`, or throws EmailTakenError. When another user holds it, the
    * reservation is taken over if that user demonstrably does not use the address — their stream never
    * began (it is closed now, so it never can), or they have moved to another address — and has held it
-   * for the grace period. `idempotencyKey` makes a retry after an unknown outcome a no-op.
+   * for the grace period. `idempotencyKey` makes a retry after an unknown outcome a no-op. `signal` can stop
+   * the first attempt's retries; a takeover, once begun, is finished.
    */
-  async reserve(email: string, userId: string, idempotencyKey: string, correlationId?: string): Promise<void> {
+  async reserve(email: string, userId: string, idempotencyKey: string, correlationId?: string, signal?: AbortSignal): Promise<void> {
     const reserve = (takeOverFrom?: EmailHolder): EmailReservationCommand => ({
       type: 'ReserveEmail',
       data: {
@@ -42,7 +43,7 @@ export class EmailReservations {
       },
     });
     try {
-      await this.execute(email, reserve(), idempotencyKey, correlationId);
+      await this.execute(email, reserve(), idempotencyKey, correlationId, signal);
     } catch (error) {
       if (!isEmailTakenError(error) || !error.holder || !this.heldLongEnough(error.holder)) throw error;
       // Throws EMAIL_TAKEN when the holder does use the address; otherwise they can never claim it again.
@@ -120,7 +121,7 @@ export class EmailReservations {
     return value.status === 'reserved' ? value.userId : undefined;
   }
 
-  private async execute(email: string, command: EmailReservationCommand, idempotencyKey: string, correlationId?: string): Promise<void> {
+  private async execute(email: string, command: EmailReservationCommand, idempotencyKey: string, correlationId?: string, signal?: AbortSignal): Promise<void> {
     const { router, stores, writeOptions } = this.options;
     await router.write(
       this.shardOf(email),
@@ -129,7 +130,7 @@ export class EmailReservations {
           idempotencyKey,
           ...(correlationId !== undefined && { correlationId }),
         }),
-      writeOptions,
+      { ...writeOptions, ...(signal && { signal }) },
     );
   }
 

@@ -51,3 +51,18 @@ describe('PasswordHasher', () => {
     }
   });
 });
+
+describe('PasswordHasher under load', () => {
+  it('does not derive for a caller whose signal aborted while the hash waited its turn', async () => {
+    // One derivation at a time: the second waits behind the first and is abandoned there.
+    const single = new PasswordHasher({ N: 2 ** 10, r: 8, p: 1 }, 1);
+    const controller = new AbortController();
+    const first = single.hash('first');
+    const abandoned = single.hash('abandoned', controller.signal);
+    const abandonedVerify = single.verify('abandoned', undefined, controller.signal);
+    controller.abort(new Error('the caller left'));
+    await expect(abandoned).rejects.toThrow('the caller left');
+    await expect(abandonedVerify).rejects.toThrow('the caller left');
+    expect(await single.verify('first', await first)).toBe(true);
+  });
+});

@@ -1,4 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { WorkGate } from './work-gate.js';
 
 /** scrypt's cost parameters: N (CPU/memory cost, a power of two), r (block size), p (parallelism). */
 export interface ScryptParameters {
@@ -52,15 +54,26 @@ function parse(encoded: string): ParsedHash | undefined {
  * Password hashes with scrypt (node:crypto, async: the work runs on libuv's thread pool, not the event
  * loop), stored self-describing as `scrypt$N$r$p$saltB64$hashB64` so the cost can be raised later without
  * invalidating older hashes.
+ *
+ * At most one derivation per core runs at a time (a WorkGate); the others wait, and one whose signal aborts
+ * (its caller's deadline passed) is dropped before it costs anything. Without that, a burst of logins on a
+ * saturated machine made every derivation slower and every caller time out.
  */
 export class PasswordHasher {
   private dummy: Promise<string> | undefined;
+  private readonly gate: WorkGate;
 
-  constructor(private readonly parameters: ScryptParameters = DEFAULT_SCRYPT_PARAMETERS) {}
+  constructor(
+    private readonly parameters: ScryptParameters = DEFAULT_SCRYPT_PARAMETERS,
+    concurrency = availableParallelism(),
+  ) {
+    this.gate = new WorkGate(concurrency);
+  }
 
-  async hash(password: string): Promise<string> {
+  /** Rejects with the signal's reason, having derived nothing, if the signal aborts while the hash waits its turn. */
+  async hash(password: string, signal?: AbortSignal): Promise<string> {
     const salt = randomBytes(SALT_BYTES);
-    const key = await derive(password, salt, KEY_BYTES, this.parameters);
+    const key = await this.gate.run(() => derive(password, salt, KEY_BYTES, this.parameters), signal);
     const { N, r, p } = this.parameters;
     return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
   }
@@ -68,16 +81,17 @@ export class PasswordHasher {
   /**
    * Whether `password` matches `encoded`, compared in constant time. With `undefined` (no such user) it
    * still derives a key — against a dummy hash of the same cost — and answers false, so the response time
-   * does not tell unknown addresses from wrong passwords.
+   * does not tell unknown addresses from wrong passwords. Rejects with the signal's reason if it aborts
+   * while the derivation waits its turn.
    */
-  async verify(password: string, encoded: string | undefined): Promise<boolean> {
+  async verify(password: string, encoded: string | undefined, signal?: AbortSignal): Promise<boolean> {
     const parsed = parse(encoded ?? (await this.dummyHash()));
     if (!parsed) {
       // A malformed stored hash: spend the same time anyway, then refuse.
-      await this.verify(password, undefined);
+      await this.verify(password, undefined, signal);
       return false;
     }
-    const candidate = await derive(password, parsed.salt, parsed.key.length, parsed.parameters);
+    const candidate = await this.gate.run(() => derive(password, parsed.salt, parsed.key.length, parsed.parameters), signal);
     return timingSafeEqual(candidate, parsed.key) && encoded !== undefined;
   }
 

@@ -54,6 +54,11 @@ export const DEFAULT_RESERVATION_GRACE_PERIOD_MS = 60_000;
 /** Conflicting concurrent commands on one user retried (each with a fresh read and decision). */
 const MAX_CONFLICT_RETRIES = 3;
 
+/** What lets a caller stop an operation's work that has not started yet (see serveMessage's MessageContext). */
+export interface Cancellation {
+  readonly signal?: AbortSignal;
+}
+
 /** A user-stream command's outcome and where it was written. */
 interface UserWrite {
   readonly result: HandleCommandResult<UserState, UserEvent>;
@@ -116,13 +121,15 @@ export class UserService {
   /**
    * Registers a user: reserves the address on its shard, then starts the user stream on the user's shard.
    * The id is derived from the request id (and address), so a retry returns the same user. EMAIL_TAKEN
-   * when the address belongs to someone else.
+   * when the address belongs to someone else. The signal (the caller's deadline) can stop the hashing and
+   * the reservation; once the address is reserved, the registration is finished regardless, so that a
+   * caller who left does not leave an address reserved by nobody.
    */
-  async register(request: RegisterUserRequest): Promise<RegisterUserReply> {
+  async register(request: RegisterUserRequest, { signal }: Cancellation = {}): Promise<RegisterUserReply> {
     const email = normalizeEmail(request.email);
     const userId = userIdFor(request.requestId, email);
-    const passwordHash = await this.hasher.hash(request.password);
-    await this.reservations.reserve(email, userId, `user.register:${userId}:reserve`, request.requestId);
+    const passwordHash = await this.hasher.hash(request.password, signal);
+    await this.reservations.reserve(email, userId, `user.register:${userId}:reserve`, request.requestId, signal);
     try {
       const command: UserCommand = { type: 'RegisterUser', data: { userId, email, name: request.name, passwordHash, now: this.now() } };
       const { write } = await this.executeUser(userId, command, `user.register:${userId}:user`, request.requestId);
@@ -139,13 +146,13 @@ export class UserService {
    * scrypt work, whether the address is unknown or the password wrong. Reads the primaries: a lagging
    * replica would refuse a user who just registered, or accept an address they just left.
    */
-  async authenticate(request: AuthenticateRequest): Promise<AuthenticateReply> {
+  async authenticate(request: AuthenticateRequest, { signal }: Cancellation = {}): Promise<AuthenticateReply> {
     const email = normalizeEmail(request.email);
-    const holder = await this.reservations.holderOf(email, { consistency: 'primary' });
-    const record = holder === undefined ? undefined : await this.readRecord(holder, { consistency: 'primary' });
+    const holder = await this.reservations.holderOf(email, { consistency: 'primary', ...(signal && { signal }) });
+    const record = holder === undefined ? undefined : await this.readRecord(holder, { consistency: 'primary', ...(signal && { signal }) });
     // A reservation can outlive the address's use (a change of address that crashed before its release).
     const account = record?.profile.email === email ? record : undefined;
-    const valid = await this.hasher.verify(request.password, account?.passwordHash);
+    const valid = await this.hasher.verify(request.password, account?.passwordHash, signal);
     if (!valid || !account) throw new InvalidCredentialsError();
     return { userId: account.profile.id };
   }
@@ -154,7 +161,7 @@ export class UserService {
    * The profile: from the cache, else from a replica (then cached). With `after` (a write token of the
    * user's shard) the cache is skipped and the read waits for a node that has that write. USER_NOT_FOUND.
    */
-  async getProfile(request: GetProfileRequest): Promise<GetProfileReply> {
+  async getProfile(request: GetProfileRequest, { signal }: Cancellation = {}): Promise<GetProfileReply> {
     const { userId } = request;
     const shard = this.router.shardFor(userId);
     // A token from another shard is another user's write: it orders nothing here.
@@ -164,6 +171,7 @@ export class UserService {
       if (cached) return { profile: cached, source: 'cache' };
     }
     const read = await this.router.read(shard, (node) => findUserProfile(node.dataSource, userId), {
+      ...(signal && { signal }),
       ...(after !== undefined && { after }),
       ...(after !== undefined && this.readAfterMaxWaitMs !== undefined && { maxWaitMs: this.readAfterMaxWaitMs }),
     });
@@ -172,12 +180,15 @@ export class UserService {
     return { profile: read.value.profile, source: read.role };
   }
 
-  /** Renames the user (only the user may: FORBIDDEN). The same name again changes nothing. */
-  async updateProfile(request: UpdateProfileRequest): Promise<ProfileWriteReply> {
+  /**
+   * Renames the user (only the user may: FORBIDDEN). The same name again changes nothing. The signal stops
+   * the router's retries (a write in flight still ends with its transaction).
+   */
+  async updateProfile(request: UpdateProfileRequest, { signal }: Cancellation = {}): Promise<ProfileWriteReply> {
     const { userId, actorId, name, requestId } = request;
     const command: UserCommand = { type: 'UpdateProfile', data: { userId, actorId, name, now: this.now() } };
     // The actor is part of the key: a replayed answer must never reach someone the decider would refuse.
-    const written = await this.executeUser(userId, command, `user.update-profile:${userId}:${actorId}:${requestId}`, requestId);
+    const written = await this.executeUser(userId, command, `user.update-profile:${userId}:${actorId}:${requestId}`, requestId, signal);
     return this.profileReply(written);
   }
 
@@ -185,14 +196,15 @@ export class UserService {
    * Changes the user's address: reserve the new one → EmailChanged on the user stream → release the old
    * one. EMAIL_TAKEN when the new address belongs to someone else; FORBIDDEN, USER_NOT_FOUND.
    */
-  async changeEmail(request: ChangeEmailRequest): Promise<ProfileWriteReply> {
+  async changeEmail(request: ChangeEmailRequest, { signal }: Cancellation = {}): Promise<ProfileWriteReply> {
     const { userId, actorId, requestId } = request;
     const email = normalizeEmail(request.email);
     const key = `user.change-email:${userId}:${actorId}:${requestId}`;
     const command: ChangeEmail = { type: 'ChangeEmail', data: { userId, actorId, email, now: this.now() } };
 
-    // Decide once up front, so that a stranger or an unknown user never gets to reserve an address.
-    const current = await this.readUserState(userId);
+    // Decide once up front, so that a stranger or an unknown user never gets to reserve an address. Until
+    // the reservation below, nothing is written: the caller's signal may still stop the work.
+    const current = await this.readUserState(userId, signal);
     const planned = await userDecider.decide(command, current);
     const changes = Array.isArray(planned) ? planned.length > 0 : true;
     const previous = current.status === 'registered' ? current.user.email : undefined;
@@ -228,12 +240,12 @@ export class UserService {
    * folded state and only moves forward, so the gap is a crash between the two statements; a retry of the
    * command (same key) or `catchUpUserProfiles` heals it, and saving on idempotent replays makes retries do so.
    */
-  private async executeUser(userId: string, command: UserCommand, idempotencyKey: string, correlationId: string): Promise<UserWrite> {
+  private async executeUser(userId: string, command: UserCommand, idempotencyKey: string, correlationId: string, signal?: AbortSignal): Promise<UserWrite> {
     const shard = this.router.shardFor(userId);
     const written = await this.router.write(
       shard,
       (node) => this.appendWithProfile(node.dataSource, userId, command, idempotencyKey, correlationId),
-      this.writeOptions,
+      { ...this.writeOptions, ...(signal && { signal }) },
     );
     const { value: result } = written;
     if (result.newState.status === 'registered') await this.cache?.invalidate(userId, result.nextExpectedVersion);
@@ -284,19 +296,19 @@ export class UserService {
     return value?.type === 'EmailChanged' && value.metadata.idempotencyKey === idempotencyKey ? value.data.previousEmail : undefined;
   }
 
-  private async readUserState(userId: string): Promise<UserState> {
+  private async readUserState(userId: string, signal?: AbortSignal): Promise<UserState> {
     const { value } = await this.router.read(
       this.router.shardFor(userId),
       async (node) => {
         const { events } = await this.stores.users(node.dataSource).readStream(userStreamId(userId));
         return events.reduce<UserState>(userDecider.evolve, userDecider.initialState());
       },
-      { consistency: 'primary' },
+      { consistency: 'primary', ...(signal && { signal }) },
     );
     return value;
   }
 
-  private async readRecord(userId: string, options: { consistency: 'primary' | 'replica' }): Promise<ProfileRecord | undefined> {
+  private async readRecord(userId: string, options: { consistency: 'primary' | 'replica'; signal?: AbortSignal }): Promise<ProfileRecord | undefined> {
     const { value } = await this.router.read(this.router.shardFor(userId), (node) => findUserProfile(node.dataSource, userId), options);
     return value;
   }
