@@ -4,23 +4,35 @@ import type { FaultRecord } from '../ledger/fault-record.js';
 import type { ReportFault } from '../report/report.model.js';
 import type { MappedFault } from './fault-mapping.js';
 
+/** What RunFaults needs of the fault service. */
+export type RunFaultService = Pick<FaultService, 'inject' | 'heal' | 'list'>;
+
+/** How long a timed heal that failed waits before it tries again (default). */
+export const HEAL_RETRY_MS = 3_000;
+
 /**
  * The faults of one run: injected through the fault service (ledger first, owned by this process and tagged
  * with the run id, so that if this process is SIGKILLed the next faultline command heals them), healed on time
  * by a timer when they have a duration, and by `healAll` in the rollbacks and the runner's finally whatever
  * happened. Keeps when each was injected and healed, on the run's clock.
+ *
+ * A timed heal that fails is tried again every `healRetryMs` until it succeeds or `healAll` takes over: a
+ * Postgres node killed while the failover monitor is down cannot start before the monitor is back, and
+ * giving up at the first try left it down for the rest of the method.
  */
 export class RunFaults {
   private readonly faults = new Map<string, { report: ReportFault; healing?: Promise<void> }>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private healingAll = false;
 
   constructor(
-    private readonly service: FaultService,
+    private readonly service: RunFaultService,
     private readonly runId: string,
     private readonly owner: string,
     /** Wall clock of the run's start: ledger times minus it are the history's clock. */
     private readonly startedAtWallMs: number,
     private readonly onError: (message: string) => void,
+    private readonly healRetryMs = HEAL_RETRY_MS,
   ) {}
 
   /** Faults still active. */
@@ -54,14 +66,20 @@ export class RunFaults {
       shards: fault.shards ?? null,
     };
     this.faults.set(record.id, { report });
-    if (durationMs !== undefined) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        void this.heal(record.id).catch((error: unknown) => this.onError(`could not heal ${record.id} (${record.label}) on time: ${(error as Error).message}`));
-      }, durationMs);
-      this.timers.add(timer);
-    }
+    if (durationMs !== undefined) this.healAfter(record.id, record.label, durationMs);
     return report;
+  }
+
+  private healAfter(id: string, label: string, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.heal(id).catch((error: unknown) => {
+        if (this.healingAll) return; // healAll tries it again, and reports what fails
+        this.onError(`could not heal ${id} (${label}) on time: ${(error as Error).message}; trying again in ${this.healRetryMs / 1000} s`);
+        this.healAfter(id, label, this.healRetryMs);
+      });
+    }, ms);
+    this.timers.add(timer);
   }
 
   /** Heals one fault (once: a second call waits for the first). A fault someone else healed already counts as healed. */
@@ -89,6 +107,7 @@ export class RunFaults {
    * the run — each even if another fails; rejects with the first failure after trying all.
    */
   async healAll(): Promise<void> {
+    this.healingAll = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const ours = this.service.list().filter((r: FaultRecord) => r.run === this.runId && !this.faults.has(r.id));

@@ -26,6 +26,7 @@ import { pgQuery } from '../../../libs/lab/src/readiness/pg-query.js';
 import { waitUntil } from '../../../libs/lab/src/readiness/wait-until.js';
 import { cpuOver, logSince, logSize, memoryOf, pgAutoctlService, postgresMissing, startComponent, topologyOnFreePorts } from './support/postgres-lab.js';
 import { startTcpForwarder, type TcpForwarder } from './support/tcp-forwarder.js';
+import { closedPort } from '../apps/support/services.js';
 
 /**
  * The Postgres + pg_auto_failover components for real: a monitor and one shard (primary + replica) on a
@@ -154,6 +155,14 @@ describeWithPostgres('postgres + pg_auto_failover components (native)', () => {
     );
     expect(rows.map((r) => r.note)).toEqual(['written on the first primary']);
     await expect(sql(second, "insert into probe (note) values ('no')")).rejects.toThrow(/read-only/);
+  }, 30_000);
+
+  it('without a monitor to ask, still names each node\'s role as its Postgres says (a chaos target like primaryOf 0), but calls neither healthy', async () => {
+    // The monitor "at" a port where nothing listens: what the checks see while it is killed or cut off.
+    const closed = await closedPort();
+    const withoutMonitor = { ...ctx, topology: { ...topology, components: topology.components.map((c) => (c.id === monitor.id ? { ...c, port: closed } : c)) } };
+    expect(await postgresNodeRunner.check(first, withoutMonitor)).toMatchObject({ healthy: false, role: 'primary', detail: expect.stringMatching(/^the monitor cannot be asked .*Postgres says primary$/) });
+    expect(await postgresNodeRunner.check(second, withoutMonitor)).toMatchObject({ healthy: false, role: 'secondary', detail: expect.stringMatching(/Postgres says secondary$/) });
   }, 30_000);
 
   /**

@@ -287,7 +287,7 @@ export const postgresNodeRunner: ComponentRunner = {
    * node settled (single, wait_primary, primary or secondary, see `isSettled`), from a report made since
    * this Postgres started (right after a restart the monitor still shows the state from before it), and
    * consistent with what Postgres says about recovery. `role` and `detail` are the node's role and state
-   * as the monitor has them.
+   * as the monitor has them — or, when the monitor cannot be asked, as Postgres itself says (in recovery or not).
    */
   async check(node: Component, ctx: LabContext): Promise<ComponentHealth> {
     let local: { in_recovery: boolean; started: Date };
@@ -305,7 +305,11 @@ export const postgresNodeRunner: ComponentRunner = {
     try {
       state = await postgresNodeState(ctx, node.id, { timeoutMs: 1500 });
     } catch (error) {
-      return { healthy: false, detail: `the monitor cannot be asked: ${errorText(error)}` };
+      // Without the monitor (killed, partitioned) the node's own word is the only one: a node out of recovery
+      // takes writes. The role must still be known then — a chaos experiment kills `primaryOf 0` while the
+      // monitor is down — but nobody vouches for the node, so it is not called healthy.
+      const role = local.in_recovery ? 'secondary' : 'primary';
+      return { healthy: false, role, detail: `the monitor cannot be asked (${errorText(error)}); Postgres says ${role}` };
     }
     if (!state) return { healthy: false, detail: 'not registered with the monitor' };
     // `faultline status` shows this: primary or secondary, else the transitional state (catchingup, …).
