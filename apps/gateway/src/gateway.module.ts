@@ -61,7 +61,10 @@ export class GatewayModule {
           useFactory: (nats: ClientNats, metrics: ServiceCallMetrics) =>
             new ServiceClient(
               // A pending request outlives the attempt that gave up on it by a margin at most.
-              new NatsRequestTransport(() => nats.connect() as Promise<NatsConnection>, { timeoutMs: DEFAULT_SERVICE_CLIENT_OPTIONS.attemptTimeoutMs + 1_000 }),
+              new NatsRequestTransport(() => nats.connect() as Promise<NatsConnection>, {
+                timeoutMs: DEFAULT_SERVICE_CLIENT_OPTIONS.attemptTimeoutMs + 1_000,
+                dc: config.dc,
+              }),
               metrics,
             ),
         },

@@ -27,7 +27,7 @@ export class MediaModule {
       imports: [
         AppConfigModule.forRoot(config),
         ObservabilityModule.forRoot(config),
-        NatsServerModule.forRoot({ servers: config.nats.servers, name: config.instanceId, queue: config.app }),
+        NatsServerModule.forRoot({ servers: config.nats.servers, name: config.instanceId, queue: config.app, dc: config.dc }),
         HealthModule.forRoot({
           inject: [ResilientNatsServer],
           useFactory: (nats: ResilientNatsServer) => [natsHealthCheck(() => nats.connection()), ...postgresHealthChecks(config.shards)],

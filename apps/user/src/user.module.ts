@@ -34,7 +34,7 @@ export class UserModule {
         AppConfigModule.forRoot(config),
         ObservabilityModule.forRoot(config),
         RedisModule.forRoot({ url: config.redis.url, connectionName: config.instanceId }),
-        NatsServerModule.forRoot({ servers: config.nats.servers, name: config.instanceId, queue: config.app }),
+        NatsServerModule.forRoot({ servers: config.nats.servers, name: config.instanceId, queue: config.app, dc: config.dc }),
         HealthModule.forRoot({
           inject: [Redis, ResilientNatsServer],
           useFactory: (redis: Redis, nats: ResilientNatsServer) => [

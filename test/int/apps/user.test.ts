@@ -59,7 +59,7 @@ describeWithServers(available, ['postgres', 'redis', 'nats'])("user and its call
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  it("skips a registration whose caller's deadline passed (DEADLINE_EXCEEDED, nobody registered) and serves one still awaited", async () => {
+  it("answers on its DC's own subject, skips a registration whose caller's deadline passed (DEADLINE_EXCEEDED, nobody registered) and serves one still awaited", async () => {
     const running = await boot('user', createUserApp, realEndpoints);
     cleanup.push(() => running.close());
     const nats: NatsConnection = await connect({ servers: realServers.nats.url });
@@ -68,6 +68,10 @@ describeWithServers(available, ['postgres', 'redis', 'nats'])("user and its call
     const transport = new NatsRequestTransport(async () => nats, { timeoutMs: 10_000 });
     const call = (pattern: string, data: unknown, deadline?: number) => firstValueFrom(transport.send(pattern, data, deadline));
     await waitFor('the user service to serve user.ping', async () => (await call('user.ping', {}).then(() => true, () => false)), 20_000, 200);
+    // It also answers on its data center's own subject, where the gateways of its DC ask first.
+    expect(await firstValueFrom(transport.send('user.ping', {}).pipe(timeout(2_000)))).toMatchObject({ dc: 'dc-t' });
+    const local = await nats.request('dc.dc-t.user.ping', JSON.stringify({ pattern: 'user.ping', data: {}, id: '1' }), { timeout: 2_000 });
+    expect(local.json<{ response: unknown }>().response).toEqual({ app: 'user', instance: 'dc-t.user-1', dc: 'dc-t' });
 
     const late = { email: `late-${randomUUID()}@example.org`, password: 'a long enough password', name: 'Late', requestId: randomUUID() };
     expect(await call('user.register', late, Date.now() - 1)).toMatchObject({ ok: false, error: { code: 'DEADLINE_EXCEEDED' } });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ClientNats } from '@nestjs/microservices';
+import { firstValueFrom } from 'rxjs';
 import { Registry } from 'prom-client';
 import { isCircuitOpenError, isServiceRefusedError, isServiceUnavailableError } from '../../../apps/gateway/src/http/api.errors.js';
 import { NatsRequestTransport } from '../../../apps/gateway/src/services/nats-request.transport.js';
@@ -148,3 +149,42 @@ describeWithServers(available, ['nats'])('ServiceClient over a real NATS server'
     });
   });
 });
+
+describeWithServers(available, ['nats'])("NatsRequestTransport and the caller's data center", () => {
+  let nats: NatsConnection;
+  beforeAll(async () => {
+    nats = await connect({ servers: realServers.nats.url });
+  });
+  afterAll(async () => {
+    await nats.close();
+  });
+
+  /** A queue-group member answering with `who` on `subject`, as a service instance does. */
+  const member = async (subject: string, who: string) => {
+    const subscription = nats.subscribe(subject, {
+      queue: 'svc',
+      callback: (_error, message) => {
+        const packet = message.json<{ id: string }>();
+        message.respond(JSON.stringify({ id: packet.id, response: who, isDisposed: true }));
+      },
+    });
+    await nats.flush();
+    return subscription;
+  };
+
+  it('asks an instance in its own DC while there is one, and any DC when there is none', async () => {
+    const pattern = `svc${randomUUID().slice(0, 8)}.get`;
+    const anywhere = await member(pattern, 'dc-b');
+    const local = await member(`dc.dc-a.${pattern}`, 'dc-a');
+    const transport = new NatsRequestTransport(async () => nats, { timeoutMs: 2_000, dc: 'dc-a' });
+    const ask = () => firstValueFrom(transport.send(pattern, {}));
+    const answers = await Promise.all(Array.from({ length: 20 }, ask));
+    expect(new Set(answers)).toEqual(new Set(['dc-a']));
+
+    local.unsubscribe();
+    await nats.flush();
+    expect(await ask()).toBe('dc-b');
+    anywhere.unsubscribe();
+  });
+});
+

@@ -1,5 +1,5 @@
-import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { REQUEST_DEADLINE_HEADER } from '#libs/contracts';
+import { headers, type Msg, type NatsConnection, RequestError } from '@nats-io/transport-node';
+import { localSubject, REQUEST_DEADLINE_HEADER } from '#libs/contracts';
 import { defer, type Observable } from 'rxjs';
 import type { ServiceTransport } from './service-client.js';
 
@@ -27,6 +27,12 @@ export interface NatsRequestTransportOptions {
    * timeout) should be shorter: this only bounds the memory of requests nobody waits for any more.
    */
   readonly timeoutMs: number;
+  /**
+   * The caller's data center: each request goes to `localSubject(dc, pattern)` first — an instance in this
+   * DC — and to the plain pattern (an instance anywhere) only when none answers there. Without it, the plain
+   * pattern always.
+   */
+  readonly dc?: string;
 }
 
 /**
@@ -39,6 +45,7 @@ export interface NatsRequestTransportOptions {
  * answer — SUB, PUB and UNSUB per request, and the NATS server rebuilding its subscription index
  * each time. On the gateway's hot path (every API call) that cost more than the call itself.
  *
+ * Requests go to an instance in the caller's data center when there is one (`dc`, see `localSubject`).
  * A service that nobody serves fails at once (NATS answers "no responders"); the connection is
  * Nest's (`connect`), so reconnection and shutdown stay with `NatsClientModule`.
  */
@@ -56,7 +63,16 @@ export class NatsRequestTransport implements ServiceTransport {
       const connection = await this.connect();
       const id = this.idPrefix + (this.nextId++).toString(36);
       const options = { timeout: this.options.timeoutMs, ...(deadline !== undefined && { headers: deadlineHeaders(deadline) }) };
-      const message = await connection.request(pattern, JSON.stringify({ pattern, data, id }), options);
+      const packet = JSON.stringify({ pattern, data, id });
+      const { dc } = this.options;
+      let message: Msg;
+      try {
+        message = await connection.request(dc === undefined ? pattern : localSubject(dc, pattern), packet, options);
+      } catch (error) {
+        // Nobody serves it in this DC (dead, or not deployed here): NATS says so at once; ask every DC.
+        if (dc === undefined || !(error instanceof RequestError && error.isNoResponders())) throw error;
+        message = await connection.request(pattern, packet, options);
+      }
       const reply = message.json<NestReplyPacket>();
       if (reply.err !== undefined && reply.err !== null) throw new ServiceTransportError(pattern, reply.err);
       return reply.response;

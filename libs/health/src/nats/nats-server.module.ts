@@ -8,6 +8,8 @@ export interface NatsServerSettings extends NatsConnectionSettings {
    * service, not by every instance (Nest's default).
    */
   readonly queue: string;
+  /** The instance's data center: callers there reach it on DC-local subjects first (see `localSubject`). */
+  readonly dc?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export class NatsServerModule {
       providers: [
         {
           provide: ResilientNatsServer,
-          useFactory: () => new ResilientNatsServer({ ...natsConnectionOptions(settings), queue: settings.queue }),
+          useFactory: () => new ResilientNatsServer({ ...natsConnectionOptions(settings), queue: settings.queue }, undefined, settings.dc),
         },
       ],
       exports: [ResilientNatsServer],

@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { localSubject } from '#libs/contracts';
 import { Logger } from '@nestjs/common';
 import { ServerNats } from '@nestjs/microservices';
 import { describeError } from '../describe-error.js';
@@ -24,13 +25,29 @@ export class ResilientNatsServer extends ServerNats {
   /** The connection attempt under way, if any. */
   private attempt: Promise<unknown> | undefined;
   private wakeUp: (() => void) | undefined;
+  private readonly queue: string | undefined;
 
   constructor(
     options: ServerNatsOptions,
     private readonly retryDelayMs = 1_000,
+    /** The instance's data center: request patterns are also answered on `localSubject(dc, pattern)`. */
+    private readonly dc?: string,
   ) {
     super(options);
+    this.queue = options?.queue;
     this.status.subscribe((status) => (this.connectionStatus = status));
+  }
+
+  /** Nest's subscriptions, plus each request pattern on its DC-local subject (same handler, same queue group). */
+  override bindEvents(client: Parameters<ServerNats['bindEvents']>[0]): void {
+    super.bindEvents(client);
+    if (this.dc === undefined) return;
+    for (const [channel, handler] of this.messageHandlers) {
+      if (handler.isEventHandler) continue;
+      // They end with the connection, which Nest's close() closes.
+      const queue = (handler.extras?.['queue'] as string | undefined) ?? this.queue;
+      client.subscribe(localSubject(this.dc, channel), { ...(queue !== undefined && { queue }), callback: this.getMessageHandler(channel).bind(this) });
+    }
   }
 
   override async listen(callback: ListenCallback): Promise<void> {
