@@ -25,8 +25,9 @@ export class SessionsController {
   @HttpCode(201)
   async create(@Req() request: FastifyRequest) {
     const credentials = parseRequest(authenticateRequestSchema.strict(), request.body);
-    const { userId } = await this.services.call<AuthenticateReply>(USER_PATTERNS.authenticate, credentials);
-    const { token, expiresInSeconds } = await this.sessions.create(userId);
+    const { userId, write } = await this.services.call<AuthenticateReply>(USER_PATTERNS.authenticate, credentials);
+    // The session starts where the account was read: its reads see the user's earlier writes too.
+    const { token, expiresInSeconds } = await this.sessions.create(userId, write);
     return { token, tokenType: 'Bearer', userId, expiresInSeconds };
   }
 
