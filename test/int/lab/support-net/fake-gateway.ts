@@ -9,13 +9,13 @@ export interface FakeGateway {
 }
 
 /**
- * A stand-in gateway on a gateway component's own address: `/health/live` answers 200, `/v1/media/<x>`
+ * A stand-in gateway on a gateway component's own address: `/health` (what the LB checks) answers 200, `/v1/media/<x>`
  * answers a cacheable body naming the gateway and a counter, anything else answers `{ gateway: id }`.
  */
 export async function startFakeGateway(id: string, host: string, port: number): Promise<FakeGateway> {
   let mediaHits = 0;
   const server: Server = createServer((req, res) => {
-    if (req.url === '/health/live') {
+    if (req.url === '/health' || req.url === '/health/live') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('live\n');
     } else if (req.url?.startsWith('/v1/media/')) {
       mediaHits++;

@@ -30,14 +30,14 @@ describe('loadBalancerConfig', () => {
   const cfg = loadBalancerConfig(lb, ctx);
   const gatewayLinks = topology.links.filter((l) => l.from === 'dc-b.lb' && l.to.startsWith('dc-b.gateway-'));
 
-  it('has one server per lb->gateway link, at the link proxy, with health checks on /health/live', () => {
+  it('has one server per lb->gateway link, at the link proxy, with readiness checks on /health', () => {
     expect(gatewayLinks).toHaveLength(2);
     const backend = section(cfg, 'backend gateways');
     const servers = backend.filter((l) => l.startsWith('server '));
     expect(servers.map((l) => l.split(/\s+/).slice(1, 3))).toEqual(gatewayLinks.map((l) => [l.to, `127.0.0.1:${l.listen.port}`]));
     for (const l of gatewayLinks) expect(cfg).not.toContain(`:${l.upstream.port}`);
     expect(backend).toContain('option httpchk');
-    expect(backend).toContain('http-check send meth GET uri /health/live ver HTTP/1.1 hdr Host dc-b.lb');
+    expect(backend).toContain('http-check send meth GET uri /health ver HTTP/1.1 hdr Host dc-b.lb');
     expect(backend).toContain('default-server check inter 500ms fastinter 250ms downinter 1s fall 2 rise 2');
   });
 

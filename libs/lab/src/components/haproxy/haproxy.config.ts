@@ -10,8 +10,13 @@ export const GATEWAYS_BACKEND = 'gateways';
 export const EDGE_BACKEND = 'edge';
 /** Answered by the LB frontend itself: 200 while ≥ 1 gateway is up, 503 otherwise. */
 export const LB_HEALTH_URI = '/lb-health';
-/** What the LB checks on each gateway. */
-export const GATEWAY_HEALTH_URI = '/health/live';
+/**
+ * What the LB checks on each gateway: readiness (its Redis and its NATS answer), not liveness. A gateway
+ * whose DC lost its Redis (the sessions) or its NATS node (every service) can only answer 503; out of
+ * rotation, its DC's LB reports no gateway up and the geo front sends the DC's clients to the other DC,
+ * whose gateways adopt their sessions.
+ */
+export const GATEWAY_HEALTH_URI = '/health';
 /** The HAProxy stats page; `<uri>;csv` gives the CSV the lab parses. */
 export const STATS_URI = '/stats';
 export const DC_HEADER = 'X-Served-By-DC';
