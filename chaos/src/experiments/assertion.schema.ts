@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPERATION_KINDS } from '../history/operation.js';
 import { documented } from './schema-docs.js';
 
 /**
@@ -31,6 +32,11 @@ export const experimentAssertionSchema = documented(
       target: z.number().gt(0).lt(1),
       /** Share of that budget the run may spend, 0..1. */
       maxSpent: z.number().gt(0).max(1),
+      /**
+       * The operation kinds the SLO covers (default: all). For a fault that makes some requests fail by
+       * design — media no edge ever cached, while the edges cannot reach their origin — the budget judges the rest.
+       */
+      operations: z.array(z.enum(OPERATION_KINDS)).min(1).optional(),
     }),
   ]),
   {

@@ -43,7 +43,11 @@ export function runCheckers(input: { history: readonly HistoryEntry[]; snapshot:
     ...(recovery && { recovery: { maxWriteRecoveryMs: recovery.seconds * 1000 } }),
   });
   if (!budget) return results;
-  return { ...results, errorBudget: checkErrorBudget({ history: input.history, sloTarget: budget.target, maxSpent: budget.maxSpent }) };
+  const covered = budget.operations === undefined ? undefined : new Set<string>(budget.operations);
+  const history = covered === undefined ? input.history : input.history.filter((entry) => covered.has(entry.f));
+  const checked = checkErrorBudget({ history, sloTarget: budget.target, maxSpent: budget.maxSpent });
+  const scope = covered === undefined ? '' : ` (${[...covered].join(', ')} only)`;
+  return { ...results, errorBudget: { ...checked, expected: checked.expected + scope } };
 }
 
 /**
