@@ -106,8 +106,8 @@ describe('changeEmail', () => {
     await expect(b.service.register({ email: next, password: PASSWORD, name: 'Copycat', requestId: newRequestId() })).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
 
     // Logging in follows the address.
-    expect(await a.service.authenticate({ email: next, password: PASSWORD })).toMatchObject({ userId: ada.userId });
-    expect(await a.service.authenticate({ email: ada.email, password: PASSWORD })).toMatchObject({ userId: eve.userId });
+    expect(await a.service.authenticate({ email: next, password: PASSWORD })).toEqual({ userId: ada.userId });
+    expect(await a.service.authenticate({ email: ada.email, password: PASSWORD })).toEqual({ userId: eve.userId });
   });
 
   it('refuses an address in use, a stranger, and reserves nothing when it refuses', async () => {
