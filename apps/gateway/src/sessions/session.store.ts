@@ -33,10 +33,9 @@ export class SessionStore {
     private readonly lifetimeSeconds: number,
   ) {}
 
-  /** A new session of `userId`; `lastWrite` (where the user's data was read at login) orders its first reads. */
-  async create(userId: string, lastWrite?: WriteToken): Promise<{ token: string; session: ResolvedSession; expiresInSeconds: number }> {
+  async create(userId: string): Promise<{ token: string; session: ResolvedSession; expiresInSeconds: number }> {
     const { token, claims } = this.tokens.issue(userId, this.lifetimeSeconds);
-    const record: SessionRecord = { userId, createdAt: new Date().toISOString(), ...(lastWrite && { lastWrite }) };
+    const record: SessionRecord = { userId, createdAt: new Date().toISOString() };
     await this.guard(this.redis.set(RECORD_PREFIX + claims.sid, JSON.stringify(record), 'EX', this.lifetimeSeconds));
     return { token, session: { ...record, sid: claims.sid, expiresAt: claims.expiresAt }, expiresInSeconds: this.lifetimeSeconds };
   }

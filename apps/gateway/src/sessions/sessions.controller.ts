@@ -25,9 +25,8 @@ export class SessionsController {
   @HttpCode(201)
   async create(@Req() request: FastifyRequest) {
     const credentials = parseRequest(authenticateRequestSchema.strict(), request.body);
-    const { userId, write } = await this.services.call<AuthenticateReply>(USER_PATTERNS.authenticate, credentials);
-    // The session starts where the account was read: its reads see the user's earlier writes too.
-    const { token, expiresInSeconds } = await this.sessions.create(userId, write);
+    const { userId } = await this.services.call<AuthenticateReply>(USER_PATTERNS.authenticate, credentials);
+    const { token, expiresInSeconds } = await this.sessions.create(userId);
     return { token, tokenType: 'Bearer', userId, expiresInSeconds };
   }
 

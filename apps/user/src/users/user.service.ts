@@ -149,12 +149,12 @@ export class UserService {
   async authenticate(request: AuthenticateRequest, { signal }: Cancellation = {}): Promise<AuthenticateReply> {
     const email = normalizeEmail(request.email);
     const holder = await this.reservations.holderOf(email, { consistency: 'primary', ...(signal && { signal }) });
-    const read = holder === undefined ? undefined : await this.readAccount(holder, signal);
+    const record = holder === undefined ? undefined : await this.readRecord(holder, { consistency: 'primary', ...(signal && { signal }) });
     // A reservation can outlive the address's use (a change of address that crashed before its release).
-    const account = read?.record?.profile.email === email ? read.record : undefined;
+    const account = record?.profile.email === email ? record : undefined;
     const valid = await this.hasher.verify(request.password, account?.passwordHash, signal);
-    if (!valid || !account || !read) throw new InvalidCredentialsError();
-    return { userId: account.profile.id, write: read.write };
+    if (!valid || !account) throw new InvalidCredentialsError();
+    return { userId: account.profile.id };
   }
 
   /**
@@ -308,19 +308,9 @@ export class UserService {
     return value;
   }
 
-  /** The account on its shard's primary, and the primary's WAL position then (a token for the new session). */
-  private async readAccount(userId: string, signal?: AbortSignal): Promise<{ record: ProfileRecord | undefined; write: WriteToken }> {
-    const shard = this.router.shardFor(userId);
-    const { value } = await this.router.read(
-      shard,
-      async (node) => {
-        const record = await findUserProfile(node.dataSource, userId);
-        const rows: { lsn: string }[] = await node.dataSource.query('select pg_current_wal_lsn()::text as lsn');
-        return { record, lsn: rows[0]!.lsn };
-      },
-      { consistency: 'primary', ...(signal && { signal }) },
-    );
-    return { record: value.record, write: { shard, lsn: value.lsn } };
+  private async readRecord(userId: string, options: { consistency: 'primary' | 'replica'; signal?: AbortSignal }): Promise<ProfileRecord | undefined> {
+    const { value } = await this.router.read(this.router.shardFor(userId), (node) => findUserProfile(node.dataSource, userId), options);
+    return value;
   }
 
   private profileReply({ result, write }: UserWrite): ProfileWriteReply {

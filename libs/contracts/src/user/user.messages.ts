@@ -37,12 +37,6 @@ export const authenticateRequestSchema = z.object({ email: emailField, password:
 export type AuthenticateRequest = z.infer<typeof authenticateRequestSchema>;
 export interface AuthenticateReply {
   readonly userId: string;
-  /**
-   * The WAL position of the user's shard primary when the account was read. A session that starts with it
-   * reads every write the user made before logging in (read-your-writes across logins, e.g. on another
-   * device), not just the writes made in this session.
-   */
-  readonly write?: WriteToken;
 }
 
 /**
