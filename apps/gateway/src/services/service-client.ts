@@ -118,7 +118,7 @@ export class ServiceClient {
 
 /** A service's DEADLINE_EXCEEDED answer: counted and retried like a timeout. */
 class ServiceDeadlineExceededError extends Error {
-  override readonly name = 'TimeoutError';
+  override readonly name = 'ServiceDeadlineExceededError';
   constructor(
     readonly pattern: string,
     message: string,
@@ -127,4 +127,5 @@ class ServiceDeadlineExceededError extends Error {
   }
 }
 
-const isTimeout = (error: unknown): boolean => error instanceof Error && error.name === 'TimeoutError';
+const isTimeout = (error: unknown): boolean =>
+  error instanceof ServiceDeadlineExceededError || (error instanceof Error && error.name === 'TimeoutError');
